@@ -1,0 +1,123 @@
+import type { Agent, Contact, Inbox, Message } from '../../../shared/schemas/entities.ts'
+import type { ConversationRow } from '../../../shared/schemas/conversation.ts'
+import type { AgentRecord } from '../types.ts'
+
+// Column-to-field mapping for the SQLite store; kept apart so the queries stay readable.
+
+export interface AgentColumns {
+  id: string
+  account_id: string
+  name: string
+  email: string
+  role: string
+  password_hash: string
+}
+export const toAgentRecord = (r: AgentColumns): AgentRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  email: r.email,
+  role: r.role as Agent['role'],
+  passwordHash: r.password_hash,
+})
+export const toAgent = (r: AgentColumns): Agent => {
+  const { passwordHash: _omit, ...agent } = toAgentRecord(r)
+  return agent
+}
+
+export interface InboxColumns {
+  id: string
+  account_id: string
+  name: string
+  channel_type: string
+}
+export const toInbox = (r: InboxColumns): Inbox => ({
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  channelType: r.channel_type as Inbox['channelType'],
+})
+
+export interface ContactColumns {
+  id: string
+  account_id: string
+  name: string
+  email: string | null
+  attributes: string
+  created_at: number
+}
+export const toContact = (r: ContactColumns): Contact => ({
+  id: r.id,
+  accountId: r.account_id,
+  name: r.name,
+  email: r.email,
+  attributes: JSON.parse(r.attributes) as Contact['attributes'],
+  createdAt: r.created_at,
+})
+
+export interface MessageColumns {
+  id: string
+  account_id: string
+  conversation_id: string
+  kind: string
+  body: string
+  author_agent_id: string | null
+  created_at: number
+  seq: number
+}
+export const toMessage = (r: MessageColumns): Message => ({
+  id: r.id,
+  accountId: r.account_id,
+  conversationId: r.conversation_id,
+  kind: r.kind as Message['kind'],
+  body: r.body,
+  authorAgentId: r.author_agent_id,
+  createdAt: r.created_at,
+  seq: r.seq,
+})
+
+export interface ConversationColumns {
+  id: string
+  account_id: string
+  number: number
+  inbox_id: string
+  contact_id: string
+  created_at: number
+  last_activity_at: number
+  last_message: string | null
+  last_message_seq: number
+  last_customer_message_seq: number
+  last_visible_seq: number
+  status: string
+  snoozed_until: number | null
+  status_seen_seq: number
+  status_by: string | null
+  status_at: number | null
+  assignee_id: string | null
+  team_id: string | null
+  priority: string
+  labels: string
+  doc_state: Buffer | null
+}
+export const toConversationRow = (r: ConversationColumns): ConversationRow => ({
+  id: r.id,
+  accountId: r.account_id,
+  number: r.number,
+  inboxId: r.inbox_id,
+  contactId: r.contact_id,
+  createdAt: r.created_at,
+  lastActivityAt: r.last_activity_at,
+  lastMessage: r.last_message === null ? null : (JSON.parse(r.last_message) as ConversationRow['lastMessage']),
+  lastMessageSeq: r.last_message_seq,
+  lastCustomerMessageSeq: r.last_customer_message_seq,
+  lastVisibleSeq: r.last_visible_seq,
+  status: r.status as ConversationRow['status'],
+  snoozedUntil: r.snoozed_until,
+  statusSeenSeq: r.status_seen_seq,
+  statusBy: r.status_by,
+  statusAt: r.status_at,
+  assigneeId: r.assignee_id,
+  teamId: r.team_id,
+  priority: r.priority as ConversationRow['priority'],
+  labels: JSON.parse(r.labels) as string[],
+})

@@ -1,0 +1,127 @@
+import type {
+  Agent,
+  ChannelType,
+  Contact,
+  Inbox,
+  Message,
+  MessageKind,
+  Team,
+} from '../../shared/schemas/entities.ts'
+import type { ConversationFacts, ConversationRow } from '../../shared/schemas/conversation.ts'
+import type { FeedEntry } from '../../shared/schemas/feed.ts'
+import type { ConversationState } from '../../shared/project-conversation.ts'
+
+// The one storage interface (DESIGN §2, §6): only implementations of Store speak SQL. Every write
+// that changes what clients see appends to the account's change feed in the same transaction and
+// returns the new entries, so callers can push them without reading the feed back.
+
+export interface Account {
+  id: string
+  name: string
+}
+
+export interface AgentRecord extends Agent {
+  passwordHash: string
+}
+
+export interface SessionRecord {
+  agentId: string
+  kind: 'session' | 'api'
+  expiresAt: number
+}
+
+export interface NewConversation {
+  id: string
+  accountId: string
+  inboxId: string
+  contactId: string
+  createdAt: number
+}
+
+export interface NewMessage {
+  id: string
+  accountId: string
+  conversationId: string
+  kind: MessageKind
+  body: string
+  authorAgentId: string | null
+  createdAt: number
+}
+
+export interface InsertMessageResult {
+  message: Message
+  /** false when a message with this id already existed: the first result is returned, nothing is written. */
+  created: boolean
+  entries: FeedEntry[]
+}
+
+export interface StoredConversation {
+  row: ConversationRow
+  docState: Uint8Array | null
+}
+
+export interface DocUpdateRow {
+  id: number
+  data: Uint8Array
+}
+
+export interface Store {
+  close(): Promise<void>
+
+  createAccount(account: Account, now: number): Promise<void>
+  getAccount(id: string): Promise<Account | null>
+  countAccounts(): Promise<number>
+
+  createAgent(agent: AgentRecord, now: number): Promise<void>
+  getAgent(id: string): Promise<AgentRecord | null>
+  findAgentByEmail(email: string): Promise<AgentRecord | null>
+  listAgents(accountId: string): Promise<Agent[]>
+
+  createTeam(team: Team): Promise<void>
+  listTeams(accountId: string): Promise<Team[]>
+
+  createInbox(inbox: Inbox & { tokenHash: string }, now: number): Promise<void>
+  getInbox(id: string): Promise<Inbox | null>
+  findInboxByTokenHash(tokenHash: string): Promise<Inbox | null>
+  listInboxes(accountId: string): Promise<Inbox[]>
+
+  createSession(tokenHash: string, session: SessionRecord & { label: string | null }, now: number): Promise<void>
+  getSession(tokenHash: string): Promise<SessionRecord | null>
+  deleteSession(tokenHash: string): Promise<void>
+
+  insertContact(contact: Contact): Promise<FeedEntry[]>
+  getContact(id: string): Promise<Contact | null>
+  findContactByEmail(accountId: string, email: string): Promise<Contact | null>
+
+  /** Creates the conversation with the next per-account number and its initial projection. */
+  insertConversation(
+    conversation: NewConversation,
+    state: ConversationState,
+    docState: Uint8Array,
+  ): Promise<{ row: ConversationRow; entries: FeedEntry[] }>
+  getConversation(id: string): Promise<StoredConversation | null>
+  /** The contact's newest conversation in the inbox that is not resolved. */
+  findUnresolvedConversation(inboxId: string, contactId: string): Promise<ConversationRow | null>
+  listConversationsOfContact(contactId: string): Promise<ConversationRow[]>
+  /** Writes a new projection of the doc and its state; emits a conversation entry. */
+  saveConversationState(id: string, state: ConversationState, docState: Uint8Array): Promise<FeedEntry[]>
+  /** Snoozed conversations due at `now`, and the earliest future wake-up time. */
+  dueSnoozes(now: number): Promise<{ due: { id: string; accountId: string }[]; next: number | null }>
+
+  /** Idempotent on the message id: a second insert with the same id returns the first message. */
+  insertMessage(message: NewMessage): Promise<InsertMessageResult>
+  getMessage(id: string): Promise<Message | null>
+  listMessages(conversationId: string): Promise<Message[]>
+  /** Customer-visible messages (incoming, reply) newer than a seq. */
+  visibleMessagesAfter(conversationId: string, afterSeq: number): Promise<Message[]>
+
+  readFeed(accountId: string, afterSeq: number, limit: number): Promise<{ entries: string[]; lastSeq: number }>
+  lastSeq(accountId: string): Promise<number>
+
+  appendDocUpdate(doc: string, update: Uint8Array): Promise<number>
+  loadDocUpdates(doc: string): Promise<DocUpdateRow[]>
+  /** Replaces updates up to and including `throughId` with their merge. */
+  compactDoc(doc: string, merged: Uint8Array, throughId: number): Promise<void>
+}
+
+export type { ConversationFacts, ChannelType }

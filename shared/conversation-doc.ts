@@ -1,0 +1,120 @@
+import * as Y from 'yjs'
+import { z } from 'zod'
+import { Id, Timestamp } from './schemas/entities.ts'
+
+// One small Y.Doc per conversation (DESIGN §3), named `conv:<id>`. Each collaborative field is one
+// entry of the `state` map holding one whole object, so that a field and the facts that belong to it
+// (a status with the seq its author had seen) can never be half-merged. Different fields are
+// different keys and merge independently (DESIGN §4 rule 1).
+
+export const Status = z.enum(['open', 'pending', 'snoozed', 'resolved'])
+export type Status = z.infer<typeof Status>
+
+export const Priority = z.enum(['none', 'low', 'medium', 'high', 'urgent'])
+export type Priority = z.infer<typeof Priority>
+
+/** `by` is an agent id or SYSTEM_AUTHOR; `writeId` identifies this write and `over` the write it replaced,
+ *  so that a client can tell a concurrent overwrite (same `over`) from a later, informed one. */
+const WriteMeta = {
+  by: z.string().min(1),
+  at: Timestamp,
+  writeId: z.string().min(1),
+  over: z.string().nullable(),
+}
+
+export const SYSTEM_AUTHOR = 'system'
+
+export const StatusField = z.object({
+  value: Status,
+  snoozedUntil: Timestamp.nullable(),
+  /** The newest message seq the author had seen when choosing this status (DESIGN §4 rule 3). */
+  seenSeq: z.number().int().nonnegative(),
+  ...WriteMeta,
+})
+export type StatusField = z.infer<typeof StatusField>
+
+export const AssigneeField = z.object({ value: Id.nullable(), ...WriteMeta })
+export type AssigneeField = z.infer<typeof AssigneeField>
+
+export const TeamField = z.object({ value: Id.nullable(), ...WriteMeta })
+export type TeamField = z.infer<typeof TeamField>
+
+export const PriorityField = z.object({ value: Priority, ...WriteMeta })
+export type PriorityField = z.infer<typeof PriorityField>
+
+export const LabelName = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .min(1)
+  .max(40)
+  .regex(/^[\p{L}\p{N}][\p{L}\p{N} _-]*$/u, 'letters, digits, spaces, - and _')
+
+export const fieldSchemas = {
+  status: StatusField,
+  assignee: AssigneeField,
+  team: TeamField,
+  priority: PriorityField,
+} as const
+export type FieldName = keyof typeof fieldSchemas
+export type FieldValue<F extends FieldName> = z.infer<(typeof fieldSchemas)[F]>
+
+export const docName = (conversationId: string): string => `conv:${conversationId}`
+export const conversationIdOfDoc = (name: string): string | null =>
+  name.startsWith('conv:') ? name.slice(5) : null
+
+export const stateMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('state')
+export const labelsMap = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('labels')
+export const noteText = (doc: Y.Doc): Y.Text => doc.getText('note')
+
+/** Reads a field, treating anything that does not match its schema as absent: a buggy or hostile
+ *  client can write garbage into a CRDT, and readers must not trust it. */
+export function readField<F extends FieldName>(doc: Y.Doc, field: F): FieldValue<F> | null {
+  const parsed = fieldSchemas[field].safeParse(stateMap(doc).get(field))
+  return parsed.success ? (parsed.data as FieldValue<F>) : null
+}
+
+export interface WriteContext {
+  by: string
+  at: number
+  writeId: string
+}
+
+type FieldInput<F extends FieldName> = Omit<FieldValue<F>, 'by' | 'at' | 'writeId' | 'over'>
+
+export function writeField<F extends FieldName>(
+  doc: Y.Doc,
+  field: F,
+  input: FieldInput<F>,
+  ctx: WriteContext,
+  origin: unknown = null,
+): FieldValue<F> {
+  const over = readField(doc, field)?.writeId ?? null
+  const value = fieldSchemas[field].parse({ ...input, by: ctx.by, at: ctx.at, writeId: ctx.writeId, over })
+  doc.transact(() => stateMap(doc).set(field, value), origin)
+  return value as FieldValue<F>
+}
+
+export interface LabelEntry {
+  by: string
+  at: number
+}
+
+/** Labels are an add-wins set (DESIGN §4 rule 2): an add always writes a fresh map entry, and a remove
+ *  only deletes the entries its author had seen, so a concurrent add survives a concurrent remove. */
+export function addLabel(doc: Y.Doc, label: string, ctx: Omit<WriteContext, 'writeId'>, origin: unknown = null): string {
+  const name = LabelName.parse(label)
+  const entry: LabelEntry = { by: ctx.by, at: ctx.at }
+  doc.transact(() => labelsMap(doc).set(name, entry), origin)
+  return name
+}
+
+export function removeLabel(doc: Y.Doc, label: string, origin: unknown = null): void {
+  const name = LabelName.safeParse(label)
+  if (!name.success) return
+  doc.transact(() => labelsMap(doc).delete(name.data), origin)
+}
+
+export function readLabels(doc: Y.Doc): string[] {
+  return [...labelsMap(doc).keys()].filter((k) => LabelName.safeParse(k).success).sort()
+}

@@ -1,0 +1,99 @@
+import { z } from 'zod'
+import { Agent, CustomAttributes, Id, Inbox, Message, Team, Timestamp } from './entities.ts'
+import { Priority, Status } from '../conversation-doc.ts'
+
+export const ErrorBody = z.object({
+  error: z.string(),
+  /** Dotted paths of the offending fields, when the error is about the request's content. */
+  fields: z.array(z.object({ path: z.string(), message: z.string() })).optional(),
+})
+export type ErrorBody = z.infer<typeof ErrorBody>
+
+export const SignIn = z.object({
+  email: z.email().max(320),
+  password: z.string().min(1).max(1000),
+})
+export type SignIn = z.infer<typeof SignIn>
+
+export const TokenRequest = SignIn.extend({ label: z.string().max(100).optional() })
+
+export const Workspace = z.object({
+  me: Agent,
+  account: z.object({ id: Id, name: z.string() }),
+  agents: z.array(Agent),
+  teams: z.array(Team),
+  inboxes: z.array(Inbox),
+})
+export type Workspace = z.infer<typeof Workspace>
+
+export const MaxBody = 50_000
+
+export const PostMessage = z.object({
+  id: Id,
+  kind: z.enum(['reply', 'note']),
+  body: z.string().trim().min(1).max(MaxBody),
+  /** The newest message seq the author had seen; the send guard (DESIGN §4 rule 6) compares with it. */
+  basedOnSeq: z.number().int().nonnegative(),
+})
+export type PostMessage = z.infer<typeof PostMessage>
+
+export const PostMessageResult = z.object({ message: Message, duplicate: z.boolean() })
+export type PostMessageResult = z.infer<typeof PostMessageResult>
+
+const Base64 = z.string().max(2_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
+
+export const DocSyncItem = z.object({
+  id: Id,
+  /** A Yjs update to merge into the server's replica. */
+  update: Base64.optional(),
+  /** The client's state vector; the answer holds what the client lacks. Absent: the whole state. */
+  stateVector: Base64.optional(),
+})
+export const DocsSync = z.object({ docs: z.array(DocSyncItem).min(1).max(500) })
+export type DocsSync = z.infer<typeof DocsSync>
+export const DocsSyncResult = z.object({ docs: z.array(z.object({ id: Id, update: z.string() })) })
+export type DocsSyncResult = z.infer<typeof DocsSyncResult>
+
+/** The script-friendly way to change a conversation's state; the app edits the doc instead. */
+export const ConversationPatch = z
+  .object({
+    status: Status.optional(),
+    snoozedUntil: Timestamp.nullable().optional(),
+    assigneeId: Id.nullable().optional(),
+    teamId: Id.nullable().optional(),
+    priority: Priority.optional(),
+    addLabels: z.array(z.string()).max(50).optional(),
+    removeLabels: z.array(z.string()).max(50).optional(),
+    seenSeq: z.number().int().nonnegative().optional(),
+  })
+  .refine((p) => p.status !== 'snoozed' || (p.snoozedUntil ?? null) !== null, {
+    message: 'snoozedUntil is required to snooze',
+    path: ['snoozedUntil'],
+  })
+export type ConversationPatch = z.infer<typeof ConversationPatch>
+
+export const ApiChannelContact = z
+  .object({
+    email: z.email().max(320).optional(),
+    name: z.string().trim().min(1).max(200).optional(),
+    attributes: CustomAttributes.optional(),
+  })
+  .refine((c) => c.email !== undefined || c.name !== undefined, {
+    message: 'a contact needs an email or a name',
+    path: ['email'],
+  })
+
+export const ApiChannelMessage = z.object({
+  contact: ApiChannelContact,
+  body: z.string().trim().min(1).max(MaxBody),
+})
+export type ApiChannelMessage = z.infer<typeof ApiChannelMessage>
+
+export const ApiChannelMessageResult = z.object({
+  conversationId: Id,
+  messageId: Id,
+  contactId: Id,
+})
+
+export const SeqParam = z.coerce.number().int().nonnegative()
+

@@ -1,0 +1,75 @@
+import { z } from 'zod'
+
+// Ids are UUIDs minted by whoever creates the thing (server, or the client for replies and notes,
+// so that a retried POST is recognised as the same message).
+export const Id = z.uuid()
+export type Id = z.infer<typeof Id>
+
+export const Timestamp = z.number().int().nonnegative()
+
+export const ChannelType = z.enum(['live_chat', 'email', 'api'])
+export type ChannelType = z.infer<typeof ChannelType>
+
+export const Agent = z.object({
+  id: Id,
+  accountId: Id,
+  name: z.string(),
+  email: z.email(),
+  role: z.enum(['admin', 'agent']),
+})
+export type Agent = z.infer<typeof Agent>
+
+export const Team = z.object({
+  id: Id,
+  accountId: Id,
+  name: z.string(),
+  memberIds: z.array(Id),
+})
+export type Team = z.infer<typeof Team>
+
+export const Inbox = z.object({
+  id: Id,
+  accountId: Id,
+  name: z.string(),
+  channelType: ChannelType,
+})
+export type Inbox = z.infer<typeof Inbox>
+
+export const AttributeValue = z.union([z.string(), z.number(), z.boolean(), z.null()])
+export const CustomAttributes = z.record(z.string().max(100), AttributeValue)
+
+export const Contact = z.object({
+  id: Id,
+  accountId: Id,
+  name: z.string(),
+  email: z.string().nullable(),
+  attributes: CustomAttributes,
+  createdAt: Timestamp,
+})
+export type Contact = z.infer<typeof Contact>
+
+// incoming: from the customer; reply: an agent's answer the customer sees;
+// note: internal, never customer-visible (DESIGN §4 rule 7); activity: a system line in the timeline.
+export const MessageKind = z.enum(['incoming', 'reply', 'note', 'activity'])
+export type MessageKind = z.infer<typeof MessageKind>
+
+export const Message = z.object({
+  id: Id,
+  accountId: Id,
+  conversationId: Id,
+  kind: MessageKind,
+  body: z.string(),
+  authorAgentId: Id.nullable(),
+  createdAt: Timestamp,
+  seq: z.number().int().positive(),
+})
+export type Message = z.infer<typeof Message>
+
+export const isCustomerVisible = (kind: MessageKind): boolean => kind === 'incoming' || kind === 'reply'
+
+export const MessagePreview = z.object({
+  kind: MessageKind,
+  body: z.string(),
+  at: Timestamp,
+})
+export type MessagePreview = z.infer<typeof MessagePreview>

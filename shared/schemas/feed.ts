@@ -1,0 +1,32 @@
+import { z } from 'zod'
+import { Contact, Message } from './entities.ts'
+import { ConversationRow } from './conversation.ts'
+
+const Seq = z.number().int().positive()
+
+/** The change feed (DESIGN §3): every change to a contact, conversation or message, in account seq
+ *  order. A conversation entry carries the doc's full Yjs state (base64) so a device that was away
+ *  can merge it; an entry supersedes older entries of the same contact or conversation. */
+export const FeedEntry = z.discriminatedUnion('kind', [
+  z.object({ seq: Seq, kind: z.literal('contact'), contact: Contact }),
+  z.object({ seq: Seq, kind: z.literal('conversation'), conversation: ConversationRow, state: z.string() }),
+  z.object({ seq: Seq, kind: z.literal('message'), message: Message }),
+])
+export type FeedEntry = z.infer<typeof FeedEntry>
+
+export const FeedPage = z.object({
+  entries: z.array(FeedEntry),
+  /** The account's newest seq when the page was read; a client is caught up once its cursor reaches it. */
+  lastSeq: z.number().int().nonnegative(),
+  hasMore: z.boolean(),
+})
+export type FeedPage = z.infer<typeof FeedPage>
+
+/** Pushed over the feed WebSocket. `after` is the seq a client must already have for these entries to
+ *  follow on without a gap; a client behind it pulls the page instead. */
+export const FeedPush = z.object({
+  type: z.literal('entries'),
+  after: z.number().int().nonnegative(),
+  entries: z.array(FeedEntry),
+})
+export type FeedPush = z.infer<typeof FeedPush>
