@@ -38,27 +38,28 @@ const statusVerb: Record<Status, string> = {
 export function describeChange(
   before: ConversationState,
   after: ConversationState,
-  actor: string,
+  /** Display name of whoever wrote each field's new value. */
+  actors: { status: string; assignee: string; team: string },
   names: { agent: NameOf; team: NameOf },
   formatTime: (ms: number) => string,
 ): string[] {
   const lines: string[] = []
   if (before.status !== after.status || before.snoozedUntil !== after.snoozedUntil) {
     const until = after.status === 'snoozed' && after.snoozedUntil !== null ? ` until ${formatTime(after.snoozedUntil)}` : ''
-    lines.push(`${actor} ${statusVerb[after.status]}${until}`)
+    lines.push(`${actors.status} ${statusVerb[after.status]}${until}`)
   }
   if (before.assigneeId !== after.assigneeId) {
     lines.push(
       after.assigneeId === null
-        ? `${actor} unassigned the conversation`
-        : `${actor} assigned the conversation to ${names.agent(after.assigneeId)}`,
+        ? `${actors.assignee} unassigned the conversation`
+        : `${actors.assignee} assigned the conversation to ${names.agent(after.assigneeId)}`,
     )
   }
   if (before.teamId !== after.teamId) {
     lines.push(
       after.teamId === null
-        ? `${actor} removed the team`
-        : `${actor} assigned the conversation to team ${names.team(after.teamId)}`,
+        ? `${actors.team} removed the team`
+        : `${actors.team} assigned the conversation to team ${names.team(after.teamId)}`,
     )
   }
   return lines

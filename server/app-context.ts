@@ -1,0 +1,69 @@
+import type { Config } from './config.ts'
+import type { Store } from './store/types.ts'
+import type { Clock } from './services/clock.ts'
+import { ApiChannelService } from './services/api-channel.ts'
+import { AuthService } from './services/auth.ts'
+import { ContactService } from './services/contacts.ts'
+import { ConversationRules } from './services/conversation-rules.ts'
+import { ConversationService } from './services/conversations.ts'
+import { Directory } from './services/directory.ts'
+import { FeedBus } from './services/feed-bus.ts'
+import { MessageService } from './services/messages.ts'
+import { publisherFor } from './services/publisher.ts'
+import { SnoozeWaker } from './services/snooze-waker.ts'
+import { DocRegistry } from './sync/doc-registry.ts'
+
+/** The composition root: every service, wired once. Routes and sockets receive this. */
+export interface AppContext {
+  config: Config
+  store: Store
+  clock: Clock
+  bus: FeedBus
+  auth: AuthService
+  docs: DocRegistry
+  contacts: ContactService
+  conversations: ConversationService
+  messages: MessageService
+  rules: ConversationRules
+  apiChannel: ApiChannelService
+  waker: SnoozeWaker
+}
+
+export function createContext(config: Config, store: Store, clock: Clock): AppContext {
+  const bus = new FeedBus()
+  const publish = publisherFor(bus)
+  const directory = new Directory(store)
+  const messages = new MessageService(store, publish, clock)
+  const contacts = new ContactService(store, publish, clock)
+  // The registry's hooks need the rules, and the rules need the registry: bound late through `ctx`.
+  const ctx = {} as AppContext
+  const docs = new DocRegistry(
+    store,
+    {
+      onEntries: publish,
+      onStateChange: (change) => {
+        if (change.after.status === 'snoozed' && change.after.snoozedUntil !== null) ctx.waker.notify(change.after.snoozedUntil)
+        void ctx.rules.onStateChange(change)
+      },
+    },
+    { idleMs: config.docIdleMs, compactAfter: 200 },
+  )
+  const conversations = new ConversationService(store, docs, publish, clock)
+  const rules = new ConversationRules(store, conversations, messages, directory, clock)
+  const waker = new SnoozeWaker(() => rules.wakeDueSnoozes(), () => clock.now())
+  Object.assign(ctx, {
+    config,
+    store,
+    clock,
+    bus,
+    auth: new AuthService(store, clock, config.sessionMs),
+    docs,
+    contacts,
+    conversations,
+    messages,
+    rules,
+    apiChannel: new ApiChannelService(store, contacts, conversations, messages, rules),
+    waker,
+  } satisfies AppContext)
+  return ctx
+}

@@ -1,0 +1,33 @@
+import type { AppContext } from '../app-context.ts'
+import { createWorkspace } from './workspace.ts'
+
+export interface DemoCredentials {
+  agentEmails: string[]
+  password: string
+  apiInboxToken: string
+}
+
+export const DEMO_PASSWORD = 'demo-password'
+
+/** The demo workspace `npm start` creates on an empty database (DEMO=0 skips it). */
+export async function seedDemoWorkspace(ctx: AppContext): Promise<DemoCredentials> {
+  const ws = await createWorkspace(ctx, {
+    accountName: 'Acme Support',
+    agents: [
+      { name: 'Alice Martin', email: 'alice@example.com', password: DEMO_PASSWORD, role: 'admin' },
+      { name: 'Bob Keller', email: 'bob@example.com', password: DEMO_PASSWORD },
+      { name: 'Carol Nguyen', email: 'carol@example.com', password: DEMO_PASSWORD },
+    ],
+    teams: [
+      { name: 'Billing', memberEmails: ['alice@example.com', 'carol@example.com'] },
+      { name: 'Technical', memberEmails: ['bob@example.com', 'carol@example.com'] },
+    ],
+    inboxes: [
+      { name: 'Website', channelType: 'live_chat' },
+      { name: 'Email', channelType: 'email' },
+      { name: 'API', channelType: 'api' },
+    ],
+  })
+  const api = ws.inboxes.find((i) => i.channelType === 'api')!
+  return { agentEmails: ws.agents.map((a) => a.email), password: DEMO_PASSWORD, apiInboxToken: api.token }
+}

@@ -1,0 +1,51 @@
+import { OpenAPIHono } from '@hono/zod-openapi'
+import type { AppContext } from '../app-context.ts'
+import { apiChannelRoutes } from '../routes/api-channel.ts'
+import { authRoutes } from '../routes/auth.ts'
+import { conversationRoutes } from '../routes/conversations.ts'
+import { docRoutes } from '../routes/docs.ts'
+import { feedRoutes } from '../routes/feed.ts'
+import { workspaceRoutes } from '../routes/workspace.ts'
+import { requireAgent } from './auth-middleware.ts'
+import type { HttpEnv } from './env.ts'
+import { errorResponse, fieldErrors } from './errors.ts'
+import { serveApp } from './static.ts'
+
+/** Routes anyone may call; every other /api route needs a signed-in agent. */
+const PUBLIC = new Set(['/api/auth/sign-in', '/api/auth/sign-out', '/api/auth/tokens', '/api/channels/api/messages', '/api/openapi.json', '/api/health'])
+
+export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
+  const app = new OpenAPIHono<HttpEnv>({
+    defaultHook: (result, c) => {
+      if (!result.success) {
+        const fields = fieldErrors(result.error)
+        return c.json({ error: `invalid request: ${fields?.map((f) => f.path).join(', ')}`, fields }, 400)
+      }
+    },
+  })
+  app.onError(errorResponse)
+
+  app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', { type: 'apiKey', in: 'cookie', name: 'inbox_session' })
+  app.openAPIRegistry.registerComponent('securitySchemes', 'inboxToken', { type: 'http', scheme: 'bearer' })
+
+  const auth = requireAgent(ctx.auth)
+  app.use('/api/*', (c, next) => (PUBLIC.has(c.req.path) ? next() : auth(c, next)))
+
+  app.get('/api/health', (c) => c.json({ ok: true }))
+  authRoutes(app, ctx)
+  workspaceRoutes(app, ctx)
+  feedRoutes(app, ctx)
+  conversationRoutes(app, ctx)
+  docRoutes(app, ctx)
+  apiChannelRoutes(app, ctx)
+
+  app.doc31('/api/openapi.json', {
+    openapi: '3.1.0',
+    info: { title: 'Support inbox API', version: '1', description: 'Offline-first shared support inbox.' },
+    security: [{ bearer: [] }, { cookie: [] }],
+  })
+
+  serveApp(app, ctx.config.staticDir)
+  return app
+}

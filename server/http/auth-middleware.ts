@@ -1,0 +1,31 @@
+import type { Context, MiddlewareHandler } from 'hono'
+import { getCookie } from 'hono/cookie'
+import type { AuthService } from '../services/auth.ts'
+import type { HttpEnv } from './env.ts'
+
+export const SESSION_COOKIE = 'inbox_session'
+
+/** The app's cookie, or `Authorization: Bearer <token>` for scripts. */
+export function tokenOf(headers: { cookie?: string | undefined; authorization?: string | undefined }): string | undefined {
+  const bearer = headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1]
+  if (bearer) return bearer
+  const cookie = headers.cookie
+    ?.split(';')
+    .map((part) => part.trim())
+    .find((part) => part.startsWith(`${SESSION_COOKIE}=`))
+  return cookie ? decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1)) : undefined
+}
+
+export const requestToken = (c: Context): string | undefined =>
+  tokenOf({ authorization: c.req.header('authorization') }) ?? getCookie(c, SESSION_COOKIE)
+
+export function requireAgent(auth: AuthService): MiddlewareHandler<HttpEnv> {
+  return async (c, next) => {
+    const token = requestToken(c)
+    const agent = await auth.authenticate(token)
+    if (!agent || !token) return c.json({ error: 'sign in required' }, 401)
+    c.set('agent', agent)
+    c.set('token', token)
+    await next()
+  }
+}

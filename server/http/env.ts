@@ -1,0 +1,6 @@
+import type { AgentRecord } from '../store/types.ts'
+
+/** Hono's typed context: routes behind requireAgent can read the signed-in agent. */
+export interface HttpEnv {
+  Variables: { agent: AgentRecord; token: string }
+}

@@ -1,0 +1,22 @@
+import type { Context } from 'hono'
+import { HTTPException } from 'hono/http-exception'
+import type { ZodError } from 'zod'
+import type { ErrorBody } from '../../shared/schemas/api.ts'
+import { isDomainError } from '../services/errors.ts'
+import { InvalidUpdateError, UnknownConversationError } from '../sync/doc-registry.ts'
+
+export const fieldErrors = (error: ZodError): ErrorBody['fields'] =>
+  error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }))
+
+/** A 4xx for anything the client got wrong, with the field named; a 500 (logged) only for our bugs. */
+export function errorResponse(error: unknown, c: Context): Response {
+  if (error instanceof HTTPException) {
+    const status = error.status
+    return c.json({ error: error.message || 'request rejected' } satisfies ErrorBody, status)
+  }
+  if (isDomainError(error)) return c.json({ error: error.message } satisfies ErrorBody, error.status)
+  if (error instanceof InvalidUpdateError) return c.json({ error: error.message } satisfies ErrorBody, 400)
+  if (error instanceof UnknownConversationError) return c.json({ error: 'conversation not found' } satisfies ErrorBody, 404)
+  console.error(`${c.req.method} ${c.req.path} failed`, error)
+  return c.json({ error: 'internal error' } satisfies ErrorBody, 500)
+}

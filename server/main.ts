@@ -1,0 +1,23 @@
+import { configFromEnv } from './config.ts'
+import { startServer } from './start.ts'
+
+const config = configFromEnv(process.env)
+const server = await startServer(config)
+
+console.log(`Support inbox is running at ${server.url}  (data: ${config.dataDir})`)
+if (server.demo) {
+  console.log('Demo workspace created. Sign in as any of:')
+  for (const email of server.demo.agentEmails) console.log(`  ${email}  password: ${server.demo.password}`)
+  console.log(`API channel inbox token (POST /api/channels/api/messages): ${server.demo.apiInboxToken}`)
+}
+
+let stopping = false
+const stop = async (signal: string) => {
+  if (stopping) return
+  stopping = true
+  console.log(`${signal}: stopping`)
+  await server.close()
+  process.exit(0)
+}
+process.on('SIGINT', () => void stop('SIGINT'))
+process.on('SIGTERM', () => void stop('SIGTERM'))

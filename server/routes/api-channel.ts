@@ -1,0 +1,29 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
+import { ApiChannelMessage, ApiChannelMessageResult } from '../../shared/schemas/api.ts'
+import type { AppContext } from '../app-context.ts'
+import { tokenOf } from '../http/auth-middleware.ts'
+import type { HttpEnv } from '../http/env.ts'
+import { hashToken } from '../services/secrets.ts'
+import { errors, json, jsonBody } from './schemas.ts'
+
+const postIncoming = createRoute({
+  method: 'post',
+  path: '/api/channels/api/messages',
+  tags: ['channels'],
+  summary: "A customer's message through the API channel (Authorization: Bearer <inbox token>)",
+  description:
+    "Adds the message to the contact's latest unresolved conversation in the token's inbox, or starts one. " +
+    'Customer-facing: it never returns internal notes.',
+  security: [{ inboxToken: [] }],
+  request: { body: jsonBody(ApiChannelMessage) },
+  responses: { 201: json(ApiChannelMessageResult, 'Stored'), 400: errors[400], 401: errors[401] },
+})
+
+export function apiChannelRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
+  app.openapi(postIncoming, async (c) => {
+    const token = tokenOf({ authorization: c.req.header('authorization') })
+    const inbox = token ? await ctx.store.findInboxByTokenHash(hashToken(token)) : null
+    if (!inbox || inbox.channelType !== 'api') return c.json({ error: 'a valid API inbox token is required' }, 401)
+    return c.json(await ctx.apiChannel.receive(inbox, c.req.valid('json')), 201)
+  })
+}

@@ -1,0 +1,28 @@
+import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
+import { Workspace } from '../../shared/schemas/api.ts'
+import type { AppContext } from '../app-context.ts'
+import type { HttpEnv } from '../http/env.ts'
+import { NotFoundError } from '../services/errors.ts'
+import { errors, json } from './schemas.ts'
+
+const getWorkspace = createRoute({
+  method: 'get',
+  path: '/api/workspace',
+  tags: ['workspace'],
+  summary: 'The signed-in agent, their account, its agents, teams and inboxes',
+  responses: { 200: json(Workspace, 'The workspace'), 401: errors[401] },
+})
+
+export function workspaceRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
+  app.openapi(getWorkspace, async (c) => {
+    const { passwordHash: _omit, ...me } = c.get('agent')
+    const [account, agents, teams, inboxes] = await Promise.all([
+      ctx.store.getAccount(me.accountId),
+      ctx.store.listAgents(me.accountId),
+      ctx.store.listTeams(me.accountId),
+      ctx.store.listInboxes(me.accountId),
+    ])
+    if (!account) throw new NotFoundError('account not found')
+    return c.json({ me, account, agents, teams, inboxes }, 200)
+  })
+}

@@ -1,0 +1,37 @@
+import type { ApiChannelMessage } from '../../shared/schemas/api.ts'
+import type { Inbox } from '../../shared/schemas/entities.ts'
+import type { Store } from '../store/types.ts'
+import type { ContactService } from './contacts.ts'
+import type { ConversationRules } from './conversation-rules.ts'
+import type { ConversationService } from './conversations.ts'
+import type { MessageService } from './messages.ts'
+import { KeyedQueue } from './keyed-queue.ts'
+
+/** Incoming customer messages from the HTTP API channel: into the contact's latest unresolved
+ *  conversation of that inbox, or a new one. */
+export class ApiChannelService {
+  private readonly queue = new KeyedQueue()
+
+  constructor(
+    private readonly store: Store,
+    private readonly contacts: ContactService,
+    private readonly conversations: ConversationService,
+    private readonly messages: MessageService,
+    private readonly rules: ConversationRules,
+  ) {}
+
+  receive(inbox: Inbox, input: ApiChannelMessage) {
+    const who = input.contact.email?.toLowerCase() ?? `name:${input.contact.name}`
+    return this.queue.run(`${inbox.id}:${who}`, () => this.deliver(inbox, input))
+  }
+
+  private async deliver(inbox: Inbox, input: ApiChannelMessage) {
+    const contact = await this.contacts.findOrCreate(inbox.accountId, input.contact)
+    const conversation =
+      (await this.store.findUnresolvedConversation(inbox.id, contact.id)) ??
+      (await this.conversations.create({ accountId: inbox.accountId, inboxId: inbox.id, contactId: contact.id }))
+    const message = await this.messages.addIncoming(inbox.accountId, conversation.id, input.body)
+    await this.rules.onCustomerMessage(message)
+    return { conversationId: conversation.id, messageId: message.id, contactId: contact.id }
+  }
+}

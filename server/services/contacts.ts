@@ -1,0 +1,37 @@
+import type { Contact } from '../../shared/schemas/entities.ts'
+import type { Store } from '../store/types.ts'
+import type { Clock } from './clock.ts'
+import type { Publish } from './publisher.ts'
+
+export interface ContactInput {
+  email?: string | undefined
+  name?: string | undefined
+  attributes?: Contact['attributes'] | undefined
+}
+
+export class ContactService {
+  constructor(
+    private readonly store: Store,
+    private readonly publish: Publish,
+    private readonly clock: Clock,
+  ) {}
+
+  /** The contact with this email in the account, or a new one. Without an email, always a new one. */
+  async findOrCreate(accountId: string, input: ContactInput): Promise<Contact> {
+    const email = input.email?.trim().toLowerCase()
+    if (email) {
+      const existing = await this.store.findContactByEmail(accountId, email)
+      if (existing) return existing
+    }
+    const contact: Contact = {
+      id: this.clock.id(),
+      accountId,
+      name: input.name ?? email?.split('@')[0] ?? 'Visitor',
+      email: email ?? null,
+      attributes: input.attributes ?? {},
+      createdAt: this.clock.now(),
+    }
+    this.publish(accountId, await this.store.insertContact(contact))
+    return contact
+  }
+}

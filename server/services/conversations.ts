@@ -1,0 +1,68 @@
+import * as Y from 'yjs'
+import { addLabel, removeLabel, SYSTEM_AUTHOR, writeField } from '../../shared/conversation-doc.ts'
+import { emptyConversationState } from '../../shared/project-conversation.ts'
+import type { ConversationPatch } from '../../shared/schemas/api.ts'
+import type { ConversationRow } from '../../shared/schemas/conversation.ts'
+import type { DocRegistry } from '../sync/doc-registry.ts'
+import { serverOrigin } from '../sync/origins.ts'
+import type { AgentRecord, Store } from '../store/types.ts'
+import type { Clock } from './clock.ts'
+import { NotFoundError } from './errors.ts'
+import type { Publish } from './publisher.ts'
+
+export class ConversationService {
+  constructor(
+    private readonly store: Store,
+    private readonly docs: DocRegistry,
+    private readonly publish: Publish,
+    private readonly clock: Clock,
+  ) {}
+
+  async create(input: { accountId: string; inboxId: string; contactId: string }): Promise<ConversationRow> {
+    const empty = Y.encodeStateAsUpdate(new Y.Doc())
+    const { row, entries } = await this.store.insertConversation(
+      { id: this.clock.id(), createdAt: this.clock.now(), ...input },
+      emptyConversationState,
+      empty,
+    )
+    this.publish(input.accountId, entries)
+    return row
+  }
+
+  /** Loads a conversation the agent's account owns; anything else is "not found", never "forbidden",
+   *  so ids of other accounts cannot be probed. */
+  async getFor(agent: Pick<AgentRecord, 'accountId'>, conversationId: string): Promise<ConversationRow> {
+    const stored = await this.store.getConversation(conversationId)
+    if (!stored || stored.row.accountId !== agent.accountId) throw new NotFoundError('conversation not found')
+    return stored.row
+  }
+
+  /** Script-facing state change: written into the doc as the agent, exactly as the app would. */
+  async patch(agent: AgentRecord, conversationId: string, patch: ConversationPatch): Promise<ConversationRow> {
+    const row = await this.getFor(agent, conversationId)
+    const ctx = () => ({ by: agent.id, at: this.clock.now(), writeId: this.clock.id() })
+    await this.docs.change(conversationId, { kind: 'agent', agentId: agent.id }, (doc) => {
+      if (patch.status !== undefined) {
+        const snoozedUntil = patch.status === 'snoozed' ? (patch.snoozedUntil ?? null) : null
+        writeField(doc, 'status', { value: patch.status, snoozedUntil, seenSeq: patch.seenSeq ?? row.lastMessageSeq }, ctx())
+      }
+      if (patch.assigneeId !== undefined) writeField(doc, 'assignee', { value: patch.assigneeId }, ctx())
+      if (patch.teamId !== undefined) writeField(doc, 'team', { value: patch.teamId }, ctx())
+      if (patch.priority !== undefined) writeField(doc, 'priority', { value: patch.priority }, ctx())
+      for (const label of patch.addLabels ?? []) addLabel(doc, label, ctx())
+      for (const label of patch.removeLabels ?? []) removeLabel(doc, label)
+    })
+    return this.getFor(agent, conversationId)
+  }
+
+  /** The server's own status write (rules 3 and 4), through the same path as any client's. */
+  async setStatusAsSystem(conversationId: string, value: 'open', seenSeq: number): Promise<void> {
+    await this.docs.change(conversationId, serverOrigin, (doc) =>
+      writeField(doc, 'status', { value, snoozedUntil: null, seenSeq }, {
+        by: SYSTEM_AUTHOR,
+        at: this.clock.now(),
+        writeId: this.clock.id(),
+      }),
+    )
+  }
+}

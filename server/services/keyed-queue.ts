@@ -1,0 +1,16 @@
+/** Runs tasks with the same key one after another (tasks with different keys run concurrently):
+ *  find-or-create and read-check-write sequences must not interleave on one key. */
+export class KeyedQueue {
+  private readonly tails = new Map<string, Promise<unknown>>()
+
+  run<T>(key: string, task: () => Promise<T>): Promise<T> {
+    const previous = this.tails.get(key) ?? Promise.resolve()
+    const result = previous.then(task, task)
+    const tail = result.catch(() => undefined)
+    this.tails.set(key, tail)
+    void tail.then(() => {
+      if (this.tails.get(key) === tail) this.tails.delete(key)
+    })
+    return result
+  }
+}

@@ -1,0 +1,53 @@
+import type { Message } from '../../shared/schemas/entities.ts'
+import type { PostMessage } from '../../shared/schemas/api.ts'
+import type { AgentRecord, Store } from '../store/types.ts'
+import type { Clock } from './clock.ts'
+import { ConflictError, NotFoundError } from './errors.ts'
+import type { Publish } from './publisher.ts'
+
+export class MessageService {
+  constructor(
+    private readonly store: Store,
+    private readonly publish: Publish,
+    private readonly clock: Clock,
+  ) {}
+
+  /** A reply or note from an agent. Idempotent on the client's id (DESIGN §4 rule 5): the same id
+   *  posted again returns the first result and writes nothing. */
+  async postAgentMessage(agent: AgentRecord, conversationId: string, input: PostMessage): Promise<{ message: Message; duplicate: boolean }> {
+    const conversation = await this.store.getConversation(conversationId)
+    if (!conversation || conversation.row.accountId !== agent.accountId) throw new NotFoundError('conversation not found')
+    const result = await this.store.insertMessage({
+      id: input.id,
+      accountId: agent.accountId,
+      conversationId,
+      kind: input.kind,
+      body: input.body,
+      authorAgentId: agent.id,
+      createdAt: this.clock.now(),
+    })
+    if (!result.created) {
+      const m = result.message
+      // An id is only "the same message" if it is the same message: never reveal or reuse another's.
+      if (m.accountId !== agent.accountId || m.conversationId !== conversationId || m.kind !== input.kind)
+        throw new ConflictError('this message id is already used by another message')
+      return { message: m, duplicate: true }
+    }
+    this.publish(agent.accountId, result.entries)
+    return { message: result.message, duplicate: false }
+  }
+
+  async addIncoming(accountId: string, conversationId: string, body: string, id: string = this.clock.id()): Promise<Message> {
+    return this.add({ id, accountId, conversationId, kind: 'incoming', body, authorAgentId: null })
+  }
+
+  async addActivity(accountId: string, conversationId: string, text: string): Promise<Message> {
+    return this.add({ id: this.clock.id(), accountId, conversationId, kind: 'activity', body: text, authorAgentId: null })
+  }
+
+  private async add(m: Omit<Message, 'seq' | 'createdAt'>): Promise<Message> {
+    const result = await this.store.insertMessage({ ...m, createdAt: this.clock.now() })
+    this.publish(m.accountId, result.entries)
+    return result.message
+  }
+}

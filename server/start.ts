@@ -1,0 +1,55 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import type { AddressInfo } from 'node:net'
+import type { Server } from 'node:http'
+import { serve } from '@hono/node-server'
+import type { Config } from './config.ts'
+import { createContext, type AppContext } from './app-context.ts'
+import { createHttpApp } from './http/app.ts'
+import { type Clock, systemClock } from './services/clock.ts'
+import { openSqliteStore } from './store/sqlite/sqlite-store.ts'
+import { attachWebSockets } from './sync/upgrade.ts'
+import { seedDemoWorkspace, type DemoCredentials } from './demo/seed.ts'
+
+export interface RunningServer {
+  url: string
+  port: number
+  ctx: AppContext
+  demo: DemoCredentials | null
+  close(): Promise<void>
+}
+
+/** Opens the store, seeds the demo workspace on an empty database, and serves HTTP and WebSockets. */
+export async function startServer(config: Config, clock: Clock = systemClock): Promise<RunningServer> {
+  if (config.databaseUrl) throw new Error('DATABASE_URL (PostgreSQL) is not supported yet: unset it to use SQLite in DATA_DIR')
+  mkdirSync(config.dataDir, { recursive: true })
+  const store = openSqliteStore(path.join(config.dataDir, 'inbox.sqlite'))
+  const ctx = createContext(config, store, clock)
+  const demo = config.demo && (await store.countAccounts()) === 0 ? await seedDemoWorkspace(ctx) : null
+  const app = createHttpApp(ctx)
+
+  const server = await new Promise<Server>((resolve) => {
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server))
+  })
+  const sockets = attachWebSockets(server, ctx)
+  ctx.waker.start()
+
+  const port = (server.address() as AddressInfo).port
+  const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
+  return {
+    url: `http://${host}:${port}`,
+    port,
+    ctx,
+    demo,
+    async close() {
+      ctx.waker.stop()
+      sockets.close()
+      await new Promise<void>((resolve) => {
+        server.close(() => resolve())
+        server.closeAllConnections()
+      })
+      await ctx.docs.closeAll()
+      await store.close()
+    },
+  }
+}

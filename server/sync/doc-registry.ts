@@ -1,0 +1,231 @@
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import * as syncProtocol from 'y-protocols/sync'
+import { docName, readField } from '../../shared/conversation-doc.ts'
+import { ConversationState, projectConversation, sameState } from '../../shared/project-conversation.ts'
+import type { FeedEntry } from '../../shared/schemas/feed.ts'
+import type { Store } from '../store/types.ts'
+import { LiveDoc, type RoomPeer } from './live-doc.ts'
+import { type UpdateOrigin, isUpdateOrigin, serverOrigin } from './origins.ts'
+import { MESSAGE_SYNC } from './protocol.ts'
+
+export interface StateChange {
+  conversationId: string
+  accountId: string
+  before: ConversationState
+  after: ConversationState
+  origin: UpdateOrigin
+  /** Who wrote each field's current value, read when the change was projected. */
+  authors: { status: string | null; assignee: string | null; team: string | null }
+}
+
+export interface DocRegistryHooks {
+  /** New feed entries written by the registry (projection saves), to be pushed to clients. */
+  onEntries(accountId: string, entries: FeedEntry[]): void
+  /** A projected field changed; runs after the change is persisted, outside the doc's write chain. */
+  onStateChange(change: StateChange): void
+}
+
+export interface DocRegistryOptions {
+  idleMs: number
+  /** Merge the stored update log into one row after this many appends. */
+  compactAfter: number
+}
+
+export class UnknownConversationError extends Error {}
+export class InvalidUpdateError extends Error {}
+
+/**
+ * Owns the server's replicas of conversation docs: loads them from the store, appends every update to
+ * the store before forwarding it to the room (unlike a debounced store, an acknowledged edit is never
+ * lost), projects each change to the conversation's SQL columns, compacts the log, and unloads docs
+ * that nobody uses.
+ */
+export class DocRegistry {
+  private readonly live = new Map<string, LiveDoc>()
+  private readonly loading = new Map<string, Promise<LiveDoc>>()
+
+  constructor(
+    private readonly store: Store,
+    private readonly hooks: DocRegistryHooks,
+    private readonly options: DocRegistryOptions,
+  ) {}
+
+  get loadedCount(): number {
+    return this.live.size
+  }
+
+  isLoaded(conversationId: string): boolean {
+    return this.live.has(conversationId)
+  }
+
+  /** Loads (or returns) the doc; concurrent callers share one load. */
+  async open(conversationId: string): Promise<LiveDoc> {
+    const existing = this.live.get(conversationId)
+    if (existing) return existing
+    let pending = this.loading.get(conversationId)
+    if (!pending) {
+      pending = this.load(conversationId).finally(() => this.loading.delete(conversationId))
+      this.loading.set(conversationId, pending)
+    }
+    return pending
+  }
+
+  private async load(conversationId: string): Promise<LiveDoc> {
+    const stored = await this.store.getConversation(conversationId)
+    if (!stored) throw new UnknownConversationError(conversationId)
+    const rows = await this.store.loadDocUpdates(docName(conversationId))
+    // The baseline is what SQL holds, so a projection lost to a crash after an append is repaired below.
+    const live = new LiveDoc(conversationId, stored.row.accountId, ConversationState.parse(stored.row))
+    Y.transact(live.doc, () => {
+      for (const row of rows) Y.applyUpdate(live.doc, row.data)
+    })
+    live.lastUpdateId = rows.at(-1)?.id ?? 0
+    live.updatesSinceCompaction = rows.length
+    live.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(live, update, origin))
+    this.live.set(conversationId, live)
+    live.chain = live.chain.then(() => this.project(live, serverOrigin))
+    this.scheduleUnload(live)
+    return live
+  }
+
+  private onUpdate(live: LiveDoc, update: Uint8Array, origin: unknown): void {
+    const from: UpdateOrigin = isUpdateOrigin(origin) ? origin : { kind: 'server' }
+    const except = from.kind === 'agent' ? (from.connection as RoomPeer | undefined) : undefined
+    live.chain = live.chain.then(async () => {
+      try {
+        live.lastUpdateId = await this.store.appendDocUpdate(docName(live.conversationId), update)
+        live.updatesSinceCompaction += 1
+      } catch (error) {
+        // Not persisted, so not forwarded: peers would otherwise hold an edit the server could lose.
+        // The replica keeps it and the next compaction writes it.
+        console.error(`doc ${live.conversationId}: append failed`, error)
+        return
+      }
+      const encoder = encoding.createEncoder()
+      encoding.writeVarUint(encoder, MESSAGE_SYNC)
+      syncProtocol.writeUpdate(encoder, update)
+      live.broadcast(encoding.toUint8Array(encoder), except)
+      await this.project(live, from)
+      if (live.updatesSinceCompaction >= this.options.compactAfter) await this.compact(live)
+    })
+  }
+
+  private async project(live: LiveDoc, origin: UpdateOrigin): Promise<void> {
+    const after = projectConversation(live.doc)
+    const before = live.projection
+    if (sameState(before, after)) return
+    live.projection = after
+    const entries = await this.store.saveConversationState(live.conversationId, after, Y.encodeStateAsUpdate(live.doc))
+    this.hooks.onEntries(live.accountId, entries)
+    const authors = {
+      status: readField(live.doc, 'status')?.by ?? null,
+      assignee: readField(live.doc, 'assignee')?.by ?? null,
+      team: readField(live.doc, 'team')?.by ?? null,
+    }
+    const change: StateChange = { conversationId: live.conversationId, accountId: live.accountId, before, after, origin, authors }
+    queueMicrotask(() => this.hooks.onStateChange(change))
+  }
+
+  private async compact(live: LiveDoc): Promise<void> {
+    const through = live.lastUpdateId
+    if (through === 0) return
+    await this.store.compactDoc(docName(live.conversationId), Y.encodeStateAsUpdate(live.doc), through)
+    live.updatesSinceCompaction = 1
+  }
+
+  /** Applies a client's update; resolves once it is persisted (the HTTP path's acknowledgement). */
+  async applyUpdate(conversationId: string, update: Uint8Array, origin: UpdateOrigin): Promise<void> {
+    const live = await this.hold(conversationId)
+    try {
+      applyValidated(live.doc, update, origin)
+      await live.chain
+    } finally {
+      this.release(live)
+    }
+  }
+
+  /** Server-side edits (corrections, wake-ups, scripts) take the same path as any client's. */
+  async change(conversationId: string, origin: UpdateOrigin, edit: (doc: Y.Doc) => void): Promise<void> {
+    const live = await this.hold(conversationId)
+    try {
+      Y.transact(live.doc, () => edit(live.doc), origin)
+      await live.chain
+    } finally {
+      this.release(live)
+    }
+  }
+
+  /** The update a client with this state vector lacks (the whole state without one). */
+  async diff(conversationId: string, stateVector?: Uint8Array): Promise<Uint8Array> {
+    const live = this.live.get(conversationId)
+    if (live) return Y.encodeStateAsUpdate(live.doc, stateVector)
+    // Reading a doc nobody has open need not load it into memory.
+    const rows = await this.store.loadDocUpdates(docName(conversationId))
+    const merged = rows.length === 1 ? rows[0]!.data : Y.mergeUpdates(rows.map((r) => r.data))
+    return stateVector ? Y.diffUpdate(merged, stateVector) : merged
+  }
+
+  async hold(conversationId: string): Promise<LiveDoc> {
+    const live = await this.open(conversationId)
+    live.holds += 1
+    this.cancelUnload(live)
+    return live
+  }
+
+  release(live: LiveDoc): void {
+    live.holds = Math.max(0, live.holds - 1)
+    this.scheduleUnload(live)
+  }
+
+  join(live: LiveDoc, peer: RoomPeer): void {
+    live.peers.add(peer)
+    this.cancelUnload(live)
+  }
+
+  leave(live: LiveDoc, peer: RoomPeer): void {
+    live.peers.delete(peer)
+    this.scheduleUnload(live)
+  }
+
+  private cancelUnload(live: LiveDoc): void {
+    if (live.idleTimer) clearTimeout(live.idleTimer)
+    live.idleTimer = null
+  }
+
+  private scheduleUnload(live: LiveDoc): void {
+    if (!live.idle) return
+    this.cancelUnload(live)
+    live.idleTimer = setTimeout(() => void this.unload(live), this.options.idleMs)
+    live.idleTimer.unref()
+  }
+
+  private async unload(live: LiveDoc): Promise<void> {
+    await live.chain
+    if (!live.idle || this.live.get(live.conversationId) !== live) return
+    if (live.updatesSinceCompaction > 1) await this.compact(live)
+    if (!live.idle) return
+    this.live.delete(live.conversationId)
+    live.destroy()
+  }
+
+  /** Waits for every pending append, then drops all docs (shutdown). */
+  async closeAll(): Promise<void> {
+    const docs = [...this.live.values()]
+    await Promise.all(docs.map((d) => d.chain))
+    for (const live of docs) {
+      this.live.delete(live.conversationId)
+      live.destroy()
+    }
+  }
+}
+
+/** Decodes the whole update before applying it: garbage must fail here, not half-way into the doc. */
+export function applyValidated(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
+  try {
+    Y.decodeUpdate(update)
+  } catch (error) {
+    throw new InvalidUpdateError(`malformed Yjs update: ${(error as Error).message}`)
+  }
+  Y.applyUpdate(doc, update, origin)
+}

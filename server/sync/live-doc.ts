@@ -1,0 +1,70 @@
+import * as Y from 'yjs'
+import * as encoding from 'lib0/encoding'
+import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
+import type { ConversationState } from '../../shared/project-conversation.ts'
+
+import { MESSAGE_AWARENESS } from './protocol.ts'
+
+/** Something that receives a room's binary messages: a y-websocket connection. */
+export interface RoomPeer {
+  send(message: Uint8Array): void
+  /** The awareness client ids this peer has announced, removed when it leaves. */
+  readonly awarenessIds: Set<number>
+}
+
+interface AwarenessChange {
+  added: number[]
+  updated: number[]
+  removed: number[]
+}
+
+/** A conversation doc held in memory: the replica, its awareness, the sockets in its room, and the
+ *  bookkeeping for persistence (a per-doc promise chain keeps appends and broadcasts in order). */
+export class LiveDoc {
+  readonly doc = new Y.Doc({ gc: true })
+  readonly awareness: Awareness
+  readonly peers = new Set<RoomPeer>()
+  chain: Promise<void> = Promise.resolve()
+  updatesSinceCompaction = 0
+  lastUpdateId = 0
+  idleTimer: NodeJS.Timeout | null = null
+  /** Open handles that are not sockets (an HTTP request mid-flight); the doc stays loaded while > 0. */
+  holds = 0
+
+  constructor(
+    readonly conversationId: string,
+    readonly accountId: string,
+    public projection: ConversationState,
+  ) {
+    this.awareness = new Awareness(this.doc)
+    // The server has no presence of its own.
+    this.awareness.setLocalState(null)
+    this.awareness.on('update', (change: AwarenessChange, origin: unknown) => this.relayAwareness(change, origin))
+  }
+
+  private relayAwareness({ added, updated, removed }: AwarenessChange, origin: unknown): void {
+    const peer = this.peers.has(origin as RoomPeer) ? (origin as RoomPeer) : null
+    if (peer) {
+      for (const id of added) peer.awarenessIds.add(id)
+      for (const id of removed) peer.awarenessIds.delete(id)
+    }
+    const encoder = encoding.createEncoder()
+    encoding.writeVarUint(encoder, MESSAGE_AWARENESS)
+    encoding.writeVarUint8Array(encoder, encodeAwarenessUpdate(this.awareness, [...added, ...updated, ...removed]))
+    this.broadcast(encoding.toUint8Array(encoder))
+  }
+
+  get idle(): boolean {
+    return this.peers.size === 0 && this.holds === 0
+  }
+
+  broadcast(message: Uint8Array, except?: RoomPeer): void {
+    for (const peer of this.peers) if (peer !== except) peer.send(message)
+  }
+
+  destroy(): void {
+    if (this.idleTimer) clearTimeout(this.idleTimer)
+    this.awareness.destroy()
+    this.doc.destroy()
+  }
+}

@@ -1,0 +1,106 @@
+import type { IncomingMessage, Server } from 'node:http'
+import type { Duplex } from 'node:stream'
+import { WebSocketServer, type WebSocket } from 'ws'
+import { z } from 'zod'
+import { conversationIdOfDoc } from '../../shared/conversation-doc.ts'
+import type { AppContext } from '../app-context.ts'
+import { tokenOf } from '../http/auth-middleware.ts'
+import { serveFeedSocket } from './feed-socket.ts'
+import { SyncConnection } from './sync-connection.ts'
+
+const MAX_FRAME_BYTES = 2 * 1024 * 1024
+const HEARTBEAT_MS = 30_000
+
+function refuse(socket: Duplex, status: 401 | 403 | 404 | 500, message: string): void {
+  const reason = { 401: 'Unauthorized', 403: 'Forbidden', 404: 'Not Found', 500: 'Internal Server Error' }[status]
+  const body = JSON.stringify({ error: message })
+  socket.end(
+    `HTTP/1.1 ${status} ${reason}\r\nConnection: close\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`,
+  )
+}
+
+/** Cookies ride along on cross-site WebSocket handshakes in some browsers: a cookie-authenticated
+ *  socket must come from a page of our own origin. Bearer tokens are not ambient, so they may not. */
+function sameOrigin(req: IncomingMessage): boolean {
+  const origin = req.headers.origin
+  if (!origin || req.headers.authorization) return true
+  try {
+    return new URL(origin).host === req.headers.host
+  } catch {
+    return false
+  }
+}
+
+/** WebSocket endpoints: `/sync/conv:<id>` (y-websocket rooms) and `/api/feed/live` (feed pushes).
+ *  Every upgrade is authenticated, and a room only admits agents of the account that owns it. */
+export function attachWebSockets(server: Server, ctx: AppContext): { close(): void } {
+  const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false })
+  const alive = new WeakSet<WebSocket>()
+
+  server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    socket.on('error', () => socket.destroy())
+    void route(req, socket, head).catch((error: unknown) => {
+      console.error('websocket upgrade failed', error)
+      refuse(socket, 500, 'internal error')
+    })
+  })
+
+  async function route(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
+    const url = new URL(req.url ?? '/', 'http://localhost')
+    const agent = await ctx.auth.authenticate(tokenOf(req.headers))
+    if (!agent) return refuse(socket, 401, 'sign in required')
+    if (!sameOrigin(req)) return refuse(socket, 403, 'cross-origin socket refused')
+
+    if (url.pathname === '/api/feed/live') {
+      return wss.handleUpgrade(req, socket, head, (ws) => {
+        track(ws)
+        serveFeedSocket(ws, agent.accountId, ctx.bus)
+      })
+    }
+    if (url.pathname.startsWith('/sync/')) {
+      const conversationId = conversationIdOfDoc(decodeURIComponent(url.pathname.slice('/sync/'.length)))
+      if (!conversationId || !z.uuid().safeParse(conversationId).success) return refuse(socket, 404, 'no such room')
+      const stored = await ctx.store.getConversation(conversationId)
+      if (!stored || stored.row.accountId !== agent.accountId) return refuse(socket, 403, 'not a room of your account')
+      const live = await ctx.docs.hold(conversationId)
+      try {
+        // ws completes the upgrade synchronously here (no verifyClient), or drops a dead socket
+        // without calling back: either way the hold can end once this returns.
+        wss.handleUpgrade(req, socket, head, (ws) => {
+          track(ws)
+          new SyncConnection(ws, live, ctx.docs, agent.id)
+        })
+      } finally {
+        ctx.docs.release(live)
+      }
+      return
+    }
+    refuse(socket, 404, 'no such endpoint')
+  }
+
+  function track(ws: WebSocket): void {
+    alive.add(ws)
+    ws.on('pong', () => alive.add(ws))
+  }
+
+  // Dead peers (a tablet that lost its network) are found by missed pongs and their presence removed.
+  const heartbeat = setInterval(() => {
+    for (const ws of wss.clients) {
+      if (!alive.has(ws)) {
+        ws.terminate()
+        continue
+      }
+      alive.delete(ws)
+      ws.ping()
+    }
+  }, HEARTBEAT_MS)
+  heartbeat.unref()
+
+  return {
+    close() {
+      clearInterval(heartbeat)
+      for (const ws of wss.clients) ws.terminate()
+      wss.close()
+    },
+  }
+}
