@@ -1,0 +1,47 @@
+import Dexie from 'dexie'
+import type { Ref } from 'vue'
+import type { InboxDatabase } from '../db/database.ts'
+import type { ContactRecord, ConversationRecord, MessageRecord, OutboxItem } from '../db/records.ts'
+import { useLiveQuery } from './useLiveQuery.ts'
+
+export function useConversation(db: InboxDatabase, id: Ref<string>) {
+  return useLiveQuery(async () => (await db.conversations.get(id.value)) ?? null, [id], null as ConversationRecord | null)
+}
+
+export function useMessages(db: InboxDatabase, id: Ref<string>) {
+  return useLiveQuery(
+    () => db.messages.where('[conversationId+seq]').between([id.value, Dexie.minKey], [id.value, Dexie.maxKey]).toArray(),
+    [id],
+    [] as MessageRecord[],
+  )
+}
+
+/** Replies and notes written on this device and not yet in the feed, oldest first. */
+export function useQueuedMessages(db: InboxDatabase, id: Ref<string>) {
+  return useLiveQuery(
+    async () => (await db.outbox.where('conversationId').equals(id.value).toArray()).sort((a, b) => a.createdAt - b.createdAt),
+    [id],
+    [] as OutboxItem[],
+  )
+}
+
+export function useContact(db: InboxDatabase, contactId: Ref<string | null>) {
+  return useLiveQuery(
+    async () => (contactId.value ? ((await db.contacts.get(contactId.value)) ?? null) : null),
+    [contactId],
+    null as ContactRecord | null,
+  )
+}
+
+/** The contact's other conversations, newest first. */
+export function usePreviousConversations(db: InboxDatabase, contactId: Ref<string | null>, currentId: Ref<string>) {
+  return useLiveQuery(
+    async () => {
+      if (!contactId.value) return []
+      const rows = await db.conversations.where('contactId').equals(contactId.value).toArray()
+      return rows.filter((r) => r.id !== currentId.value).sort((a, b) => b.createdAt - a.createdAt)
+    },
+    [contactId, currentId],
+    [] as ConversationRecord[],
+  )
+}

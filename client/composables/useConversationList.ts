@@ -1,0 +1,86 @@
+import Dexie from 'dexie'
+import type { Ref } from 'vue'
+import type { Status } from '../../shared/conversation-doc.ts'
+import type { InboxDatabase } from '../db/database.ts'
+import type { ConversationRecord } from '../db/records.ts'
+import { useLiveQuery } from './useLiveQuery.ts'
+
+export type ListFilter = 'mine' | 'unassigned' | 'all'
+export const STATUS_TABS: Status[] = ['open', 'pending', 'snoozed', 'resolved']
+
+export interface ListQuery {
+  filter: ListFilter
+  status: Status
+  me: string
+  now: number
+}
+
+/** The index range for a filter and status, newest activity first. */
+function range(db: InboxDatabase, q: Pick<ListQuery, 'filter' | 'status' | 'me'>) {
+  if (q.filter === 'all') {
+    return db.conversations.where('[status+lastActivityAt]').between([q.status, Dexie.minKey], [q.status, Dexie.maxKey])
+  }
+  const assignee = q.filter === 'mine' ? q.me : ''
+  return db.conversations
+    .where('[assignee+status+lastActivityAt]')
+    .between([assignee, q.status, Dexie.minKey], [assignee, q.status, Dexie.maxKey])
+}
+
+const matchesFilter = (row: ConversationRecord, q: ListQuery): boolean =>
+  q.filter === 'all' || row.assignee === (q.filter === 'mine' ? q.me : '')
+
+/** Snoozes whose time has come show under Open on every device, even before the server wakes them. */
+async function dueSnoozes(db: InboxDatabase, q: ListQuery): Promise<ConversationRecord[]> {
+  const rows = await db.conversations.where('[status+snoozedUntil]').between(['snoozed', 0], ['snoozed', q.now], true, true).toArray()
+  return rows.filter((r) => matchesFilter(r, q))
+}
+
+export async function listConversations(db: InboxDatabase, q: ListQuery, limit: number): Promise<ConversationRecord[]> {
+  if (q.status === 'snoozed') {
+    return range(db, q)
+      .reverse()
+      .filter((r) => r.snoozedUntil === null || r.snoozedUntil > q.now)
+      .limit(limit)
+      .toArray()
+  }
+  const rows = await range(db, q).reverse().limit(limit).toArray()
+  if (q.status !== 'open') return rows
+  const due = await dueSnoozes(db, q)
+  if (due.length === 0) return rows
+  return [...rows, ...due].sort((a, b) => b.lastActivityAt - a.lastActivityAt).slice(0, limit)
+}
+
+export async function countConversations(db: InboxDatabase, q: ListQuery): Promise<number> {
+  if (q.status === 'snoozed') return range(db, q).filter((r) => r.snoozedUntil === null || r.snoozedUntil > q.now).count()
+  const n = await range(db, q).count()
+  return q.status === 'open' ? n + (await dueSnoozes(db, q)).length : n
+}
+
+export interface ListRow {
+  row: ConversationRecord
+  contactName: string
+}
+
+/** The list's rows with their contacts' names, read together so a row never renders half-known. */
+export function useConversationList(db: InboxDatabase, query: Ref<ListQuery>, limit: Ref<number>) {
+  return useLiveQuery(
+    async (): Promise<ListRow[]> => {
+      const rows = await listConversations(db, query.value, limit.value)
+      const contacts = await db.contacts.bulkGet(rows.map((r) => r.contactId))
+      return rows.map((row, i) => ({ row, contactName: contacts[i]?.name ?? 'Unknown contact' }))
+    },
+    [query, limit],
+    [] as ListRow[],
+  )
+}
+
+export function useStatusCounts(db: InboxDatabase, query: Ref<ListQuery>) {
+  return useLiveQuery(
+    async () => {
+      const counts = await Promise.all(STATUS_TABS.map((status) => countConversations(db, { ...query.value, status })))
+      return Object.fromEntries(STATUS_TABS.map((s, i) => [s, counts[i] ?? 0])) as Record<Status, number>
+    },
+    [query],
+    { open: 0, pending: 0, snoozed: 0, resolved: 0 } as Record<Status, number>,
+  )
+}

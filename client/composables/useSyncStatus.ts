@@ -1,0 +1,31 @@
+import { computed } from 'vue'
+import type { InboxDatabase } from '../db/database.ts'
+import { readMeta } from '../db/database.ts'
+import { useLiveQuery } from './useLiveQuery.ts'
+
+export type SyncLabel = { kind: 'online' | 'offline' | 'syncing'; text: string; progress: number | null }
+
+/** What the header says about sync, for every tab (the leader writes the connection to Dexie). */
+export function useSyncStatus(db: InboxDatabase) {
+  const connection = useLiveQuery(() => readMeta(db, 'connection'), [], undefined)
+  const pending = useLiveQuery(
+    async () => {
+      const [queued, dirty] = await Promise.all([
+        db.outbox.where('state').anyOf('waiting', 'sending').count(),
+        db.docs.where('dirty').equals(1).count(),
+      ])
+      return queued + dirty
+    },
+    [],
+    0,
+  )
+  return computed<SyncLabel>(() => {
+    const online = connection.data.value?.online ?? false
+    const progress = connection.data.value?.progress ?? null
+    const n = pending.data.value
+    if (!online) return { kind: 'offline', text: n > 0 ? `Offline · ${n} waiting` : 'Offline', progress: null }
+    if (n > 0) return { kind: 'syncing', text: `Syncing ${n} ${n === 1 ? 'change' : 'changes'}`, progress }
+    if (progress !== null) return { kind: 'syncing', text: 'Syncing…', progress }
+    return { kind: 'online', text: 'Online', progress: null }
+  })
+}

@@ -1,0 +1,36 @@
+import Dexie, { type Table } from 'dexie'
+import type { ContactRecord, ConversationRecord, DocRecord, MessageRecord, MetaRecord, OutboxItem } from './records.ts'
+
+/** The device's database, one per signed-in agent. Views only read it (through liveQuery); the sync
+ *  engine alone writes it. */
+export class InboxDatabase extends Dexie {
+  conversations!: Table<ConversationRecord, string>
+  messages!: Table<MessageRecord, string>
+  contacts!: Table<ContactRecord, string>
+  docs!: Table<DocRecord, string>
+  outbox!: Table<OutboxItem, string>
+  meta!: Table<MetaRecord, string>
+
+  constructor(name: string) {
+    super(name)
+    this.version(1).stores({
+      // The list reads by filter and status, newest activity first, through these compound indexes.
+      // [status+snoozedUntil] finds snoozes that are due, which the Open tab shows.
+      conversations: 'id, [status+lastActivityAt], [assignee+status+lastActivityAt], [status+snoozedUntil], contactId',
+      messages: 'id, [conversationId+seq]',
+      contacts: 'id, email',
+      docs: 'id, dirty',
+      outbox: 'id, conversationId, createdAt, state',
+      meta: 'key',
+    })
+  }
+}
+
+export const databaseName = (agentId: string): string => `inbox-${agentId}`
+
+type MetaValue<K extends MetaRecord['key']> = Extract<MetaRecord, { key: K }>['value']
+
+export async function readMeta<K extends MetaRecord['key']>(db: InboxDatabase, key: K): Promise<MetaValue<K> | undefined> {
+  const record = await db.meta.get(key)
+  return record?.value as MetaValue<K> | undefined
+}

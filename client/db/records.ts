@@ -1,0 +1,51 @@
+import type { ConversationRow } from '../../shared/schemas/conversation.ts'
+import type { Contact, Message } from '../../shared/schemas/entities.ts'
+import type { Workspace } from '../../shared/schemas/api.ts'
+
+/** A conversation as stored on the device: the server's facts plus the projection of the local doc.
+ *  `assignee` repeats assigneeId with '' for nobody, because IndexedDB cannot index null. */
+export interface ConversationRecord extends ConversationRow {
+  assignee: string
+}
+
+export type MessageRecord = Message
+export type ContactRecord = Contact
+
+/** A conversation doc's merged Yjs state. `dirty` (0/1, indexable) marks local edits the server has
+ *  not yet acknowledged; `version` counts local edits so an acknowledgement of an older push does not
+ *  clear a newer edit. */
+export interface DocRecord {
+  id: string
+  update: Uint8Array
+  dirty: 0 | 1
+  version: number
+}
+
+/** waiting: not yet accepted; sending: a request is in flight; sent: accepted, its feed entry not yet
+ *  here; failed: the server refused it (the agent can retry or discard). */
+export type OutboxState = 'waiting' | 'sending' | 'sent' | 'failed'
+
+export interface OutboxItem {
+  id: string
+  conversationId: string
+  kind: 'reply' | 'note'
+  body: string
+  basedOnSeq: number
+  authorAgentId: string
+  createdAt: number
+  state: OutboxState
+  error: string | null
+  attempts: number
+}
+
+export type MetaRecord =
+  | { key: 'cursor'; value: number }
+  | { key: 'workspace'; value: Workspace }
+  | { key: 'bootstrapped'; value: boolean }
+  /** Written by the tab that syncs, read by every tab's indicator. */
+  | { key: 'connection'; value: { online: boolean; progress: number | null } }
+
+export const toConversationRecord = (row: ConversationRow): ConversationRecord => ({
+  ...row,
+  assignee: row.assigneeId ?? '',
+})

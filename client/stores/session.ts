@@ -1,0 +1,105 @@
+import Dexie from 'dexie'
+import { acceptHMRUpdate, defineStore } from 'pinia'
+import { computed, ref, shallowRef } from 'vue'
+import type { Workspace } from '../../shared/schemas/api.ts'
+import { ApiError, NetworkError, api } from '../api/http.ts'
+import { InboxDatabase, databaseName, readMeta } from '../db/database.ts'
+import { SyncEngine } from '../sync/engine.ts'
+
+const LAST_AGENT_KEY = 'inbox.lastAgentId'
+
+export type SessionState = 'restoring' | 'signed-out' | 'signed-in'
+
+/**
+ * Who is signed in on this device, their database and their sync engine. A device that cannot reach
+ * the server still opens, signed in, from the workspace it stored last time (DESIGN §1: offline).
+ */
+export const useSessionStore = defineStore('session', () => {
+  const state = ref<SessionState>('restoring')
+  const workspace = shallowRef<Workspace | null>(null)
+  const db = shallowRef<InboxDatabase | null>(null)
+  const engine = shallowRef<SyncEngine | null>(null)
+  const expired = ref(false)
+
+  const me = computed(() => workspace.value?.me ?? null)
+
+  async function restore(): Promise<void> {
+    try {
+      await begin(await api<Workspace>('/api/workspace'))
+    } catch (error) {
+      const lastAgent = localStorage.getItem(LAST_AGENT_KEY)
+      if (error instanceof NetworkError && lastAgent && (await offlineBegin(lastAgent))) return
+      state.value = 'signed-out'
+    }
+  }
+
+  async function offlineBegin(agentId: string): Promise<boolean> {
+    if (!(await Dexie.exists(databaseName(agentId)))) return false
+    const local = new InboxDatabase(databaseName(agentId))
+    await local.open()
+    const stored = await readMeta(local, 'workspace')
+    if (!stored) {
+      local.close()
+      return false
+    }
+    start(local, stored)
+    return true
+  }
+
+  async function signIn(email: string, password: string): Promise<void> {
+    await api('/api/auth/sign-in', { body: { email, password } })
+    expired.value = false
+    await begin(await api<Workspace>('/api/workspace'))
+  }
+
+  async function begin(ws: Workspace): Promise<void> {
+    stop()
+    const local = new InboxDatabase(databaseName(ws.me.id))
+    await local.open()
+    await local.meta.put({ key: 'workspace', value: ws })
+    localStorage.setItem(LAST_AGENT_KEY, ws.me.id)
+    start(local, ws)
+  }
+
+  function start(local: InboxDatabase, ws: Workspace): void {
+    db.value = local
+    workspace.value = ws
+    engine.value = new SyncEngine(local, `inbox-sync-${ws.me.id}`, { onUnauthorized: () => (expired.value = true) })
+    engine.value.start()
+    state.value = 'signed-in'
+  }
+
+  function stop(): void {
+    engine.value?.stop()
+    engine.value = null
+    db.value?.close()
+    db.value = null
+  }
+
+  /** Signing out removes this agent's data from the device (a shared tablet), unsent work included,
+   *  which is why the UI asks first when the outbox is not empty. */
+  async function signOut(): Promise<void> {
+    const agentId = me.value?.id
+    await api('/api/auth/sign-out', { body: {} }).catch((error: unknown) => {
+      if (!(error instanceof NetworkError || error instanceof ApiError)) throw error
+    })
+    stop()
+    if (agentId) await Dexie.delete(databaseName(agentId))
+    localStorage.removeItem(LAST_AGENT_KEY)
+    workspace.value = null
+    state.value = 'signed-out'
+  }
+
+  async function unsentCount(): Promise<number> {
+    if (!db.value) return 0
+    const [queued, dirty] = await Promise.all([
+      db.value.outbox.where('state').notEqual('sent').count(),
+      db.value.docs.where('dirty').equals(1).count(),
+    ])
+    return queued + dirty
+  }
+
+  return { state, workspace, db, engine, me, expired, restore, signIn, signOut, unsentCount }
+})
+
+if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSessionStore, import.meta.hot))

@@ -1,0 +1,65 @@
+import { decodeBytes } from '../../shared/base64.ts'
+import type { FeedEntry } from '../../shared/schemas/feed.ts'
+import type { InboxDatabase } from '../db/database.ts'
+import { type ConversationRecord, type DocRecord, toConversationRecord } from '../db/records.ts'
+import { mergeStates, projectState } from './doc-state.ts'
+
+/**
+ * Writes a run of feed entries and the new cursor in one transaction, so the device never holds a
+ * cursor past data it has not stored. A conversation's row is its facts from the server plus the
+ * projection of the device's doc merged with the entry's state: local edits not yet acknowledged stay.
+ * Outbox items whose message has arrived are done and leave the outbox in the same step, so a reply is
+ * shown once, either queued or stored.
+ */
+export async function applyFeedEntries(db: InboxDatabase, entries: FeedEntry[], cursor: number): Promise<void> {
+  await db.transaction('rw', [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.meta], async () => {
+    const conversations = entries.filter((e) => e.kind === 'conversation')
+    const stored = await db.docs.bulkGet(conversations.map((e) => e.conversation.id))
+    const docs: DocRecord[] = []
+    const rows: ConversationRecord[] = []
+    conversations.forEach((entry, i) => {
+      const existing = stored[i]
+      const incoming = entry.state ? decodeBytes(entry.state) : null
+      const merged = existing && incoming ? mergeStates([existing.update, incoming]) : (existing?.update ?? incoming)
+      if (merged) docs.push({ id: entry.conversation.id, update: merged, dirty: existing?.dirty ?? 0, version: existing?.version ?? 0 })
+      const state = merged ? projectState(merged) : {}
+      rows.push(toConversationRecord({ ...entry.conversation, ...state }))
+    })
+    const messages = entries.filter((e) => e.kind === 'message').map((e) => e.message)
+    await Promise.all([
+      db.docs.bulkPut(docs),
+      db.conversations.bulkPut(rows),
+      db.messages.bulkPut(messages),
+      db.contacts.bulkPut(entries.filter((e) => e.kind === 'contact').map((e) => e.contact)),
+      db.outbox.bulkDelete(messages.map((m) => m.id)),
+      db.meta.put({ key: 'cursor', value: cursor }),
+    ])
+  })
+}
+
+/**
+ * Merges a doc state into the device's copy and re-projects the conversation row. `local` marks the
+ * agent's own edit, to be pushed until the server acknowledges it.
+ */
+export async function mergeDoc(db: InboxDatabase, id: string, update: Uint8Array, local: boolean): Promise<void> {
+  await db.transaction('rw', [db.docs, db.conversations], async () => {
+    const existing = await db.docs.get(id)
+    const merged = existing ? mergeStates([existing.update, update]) : update
+    await db.docs.put({
+      id,
+      update: merged,
+      dirty: local ? 1 : (existing?.dirty ?? 0),
+      version: (existing?.version ?? 0) + (local ? 1 : 0),
+    })
+    const row = await db.conversations.get(id)
+    if (row) await db.conversations.put(toConversationRecord({ ...row, ...projectState(merged) }))
+  })
+}
+
+/** Clears `dirty` after the server stored a push, unless the agent edited the doc again meanwhile. */
+export async function acknowledgeDoc(db: InboxDatabase, id: string, pushedVersion: number): Promise<void> {
+  await db.transaction('rw', db.docs, async () => {
+    const existing = await db.docs.get(id)
+    if (existing && existing.version === pushedVersion) await db.docs.update(id, { dirty: 0 })
+  })
+}

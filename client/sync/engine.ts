@@ -1,0 +1,126 @@
+import { liveQuery, type Subscription } from 'dexie'
+import { decodeBytes } from '../../shared/base64.ts'
+import type { FeedEntry } from '../../shared/schemas/feed.ts'
+import type { InboxDatabase } from '../db/database.ts'
+import { DocSync } from './docs.ts'
+import { FeedSync } from './feed.ts'
+import { OutboxSender } from './outbox.ts'
+
+export interface EngineEvents {
+  onUnauthorized(): void
+}
+
+/**
+ * Runs the device's sync: one tab (the leader, elected with a Web Lock) talks to the feed, sends the
+ * outbox and pushes dirty docs; every tab joins the rooms of the conversations it shows and writes its
+ * own edits to Dexie, where the leader picks them up. Two tabs therefore never send the same item.
+ */
+export class SyncEngine {
+  readonly docs: DocSync
+  readonly outbox: OutboxSender
+  private readonly feed: FeedSync
+  private online = false
+  private releaseLeadership: (() => void) | null = null
+  private watchers: Subscription[] = []
+  private pushTimer: ReturnType<typeof setTimeout> | null = null
+  private stopped = false
+
+  constructor(
+    private readonly db: InboxDatabase,
+    private readonly lockName: string,
+    private readonly events: EngineEvents,
+  ) {
+    this.docs = new DocSync(db, () => this.schedulePush())
+    this.outbox = new OutboxSender(db)
+    this.feed = new FeedSync(db, {
+      onConnection: (online) => this.setOnline(online),
+      onProgress: (done, total) => void this.writeConnection(this.online, done >= total ? null : done / total),
+      onEntries: (entries) => this.showInOpenDocs(entries),
+      onUnauthorized: () => this.events.onUnauthorized(),
+    })
+    window.addEventListener('online', this.onBrowserOnline)
+  }
+
+  start(): void {
+    if (typeof navigator.locks?.request !== 'function') {
+      // No Web Locks outside a secure context (plain http on a LAN address): this tab syncs alone.
+      this.lead()
+      return
+    }
+    void navigator.locks.request(this.lockName, () => {
+      if (this.stopped) return
+      this.lead()
+      return new Promise<void>((resolve) => (this.releaseLeadership = resolve))
+    })
+  }
+
+  private lead(): void {
+    this.feed.start()
+    // Work written by any tab (a queued reply, an offline edit) reaches the leader through Dexie.
+    this.watchers.push(
+      liveQuery(() => this.db.outbox.where('state').equals('waiting').count()).subscribe((n) => {
+        if (n > 0 && this.online) void this.flushOutbox()
+      }),
+      liveQuery(() => this.db.docs.where('dirty').equals(1).count()).subscribe((n) => {
+        if (n > 0) this.schedulePush()
+      }),
+    )
+  }
+
+  stop(): void {
+    this.stopped = true
+    window.removeEventListener('online', this.onBrowserOnline)
+    this.feed.stop()
+    for (const w of this.watchers) w.unsubscribe()
+    this.watchers = []
+    if (this.pushTimer) clearTimeout(this.pushTimer)
+    this.releaseLeadership?.()
+  }
+
+  private readonly onBrowserOnline = () => this.feed.reconnectNow()
+
+  private setOnline(online: boolean): void {
+    this.online = online
+    this.docs.setOnline(online)
+    void this.writeConnection(online, null)
+    if (online) {
+      void this.flushOutbox()
+      this.schedulePush(0)
+    }
+  }
+
+  private async writeConnection(online: boolean, progress: number | null): Promise<void> {
+    await this.db.meta.put({ key: 'connection', value: { online, progress } })
+  }
+
+  private async flushOutbox(): Promise<void> {
+    try {
+      await this.outbox.flush()
+    } catch {
+      // Unreachable: the items wait; the next reconnect flushes again.
+    }
+  }
+
+  private schedulePush(delay = 300): void {
+    if (!this.online || this.stopped) return
+    if (this.pushTimer) clearTimeout(this.pushTimer)
+    this.pushTimer = setTimeout(() => void this.pushDocs(), delay)
+  }
+
+  private async pushDocs(): Promise<void> {
+    this.pushTimer = null
+    try {
+      while ((await this.docs.pushDirty()) > 0) {
+        /* keep pushing batches */
+      }
+    } catch {
+      // Offline or refused: the docs stay dirty and are pushed on the next reconnect.
+    }
+  }
+
+  private showInOpenDocs(entries: FeedEntry[]): void {
+    for (const entry of entries) {
+      if (entry.kind === 'conversation' && entry.state) this.docs.applyStored(entry.conversation.id, decodeBytes(entry.state))
+    }
+  }
+}

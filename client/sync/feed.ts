@@ -1,0 +1,126 @@
+import { FeedPage, FeedPush, type FeedEntry } from '../../shared/schemas/feed.ts'
+import { api, socketUrl } from '../api/http.ts'
+import { type InboxDatabase, readMeta } from '../db/database.ts'
+import { applyFeedEntries } from './apply-feed.ts'
+import { backoffDelay } from './backoff.ts'
+
+const PAGE = 1000
+
+export interface FeedEvents {
+  onConnection(connected: boolean): void
+  /** Progress of a catch-up: entries stored so far out of those that existed when it began. */
+  onProgress(done: number, total: number): void
+  /** Entries were stored (for listeners such as the open conversation's doc). */
+  onEntries(entries: FeedEntry[]): void
+  onUnauthorized(): void
+}
+
+/**
+ * Keeps the device's copy of the account's change feed: an HTTP catch-up from the stored cursor on
+ * start and on every reconnect, then WebSocket pushes. Every write goes through one queue, so a push
+ * and a page never interleave, and a push that does not follow on from the cursor triggers a pull
+ * instead of being applied: no gap, no duplicate.
+ */
+export class FeedSync {
+  private queue: Promise<void> = Promise.resolve()
+  private socket: WebSocket | null = null
+  private attempts = 0
+  private retryTimer: ReturnType<typeof setTimeout> | null = null
+  private stopped = false
+
+  constructor(
+    private readonly db: InboxDatabase,
+    private readonly events: FeedEvents,
+  ) {}
+
+  start(): void {
+    this.stopped = false
+    this.connect()
+  }
+
+  stop(): void {
+    this.stopped = true
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.socket?.close()
+    this.socket = null
+  }
+
+  /** Reconnects now (e.g. the browser says the network is back) instead of waiting out the backoff. */
+  reconnectNow(): void {
+    if (this.stopped || this.socket) return
+    if (this.retryTimer) clearTimeout(this.retryTimer)
+    this.connect()
+  }
+
+  private enqueue(task: () => Promise<void>): Promise<void> {
+    this.queue = this.queue.then(task, task)
+    return this.queue
+  }
+
+  pull(): Promise<void> {
+    return this.enqueue(() => this.pullNow())
+  }
+
+  private async pullNow(): Promise<void> {
+    let cursor = (await readMeta(this.db, 'cursor')) ?? 0
+    const start = cursor
+    for (;;) {
+      const page = FeedPage.parse(await api<unknown>(`/api/feed?after=${cursor}&limit=${PAGE}`))
+      const last = page.entries.at(-1)?.seq ?? cursor
+      // Entries superseded later leave holes in the seqs, so once the page is the last one the
+      // cursor jumps to the account's newest seq rather than to the last entry's.
+      const next = page.hasMore ? last : Math.max(last, page.lastSeq)
+      await applyFeedEntries(this.db, page.entries, next)
+      cursor = next
+      this.events.onProgress(cursor - start, Math.max(1, page.lastSeq - start))
+      if (page.entries.length > 0) this.events.onEntries(page.entries)
+      if (!page.hasMore) return
+    }
+  }
+
+  private applyPush(push: FeedPush): Promise<void> {
+    return this.enqueue(async () => {
+      const cursor = (await readMeta(this.db, 'cursor')) ?? 0
+      if (push.after > cursor) return this.pullNow()
+      const fresh = push.entries.filter((e) => e.seq > cursor)
+      const last = fresh.at(-1)
+      if (!last) return
+      await applyFeedEntries(this.db, fresh, last.seq)
+      this.events.onEntries(fresh)
+    })
+  }
+
+  private connect(): void {
+    const socket = new WebSocket(socketUrl('/api/feed/live'))
+    this.socket = socket
+    socket.onopen = () => {
+      this.attempts = 0
+      this.events.onConnection(true)
+      // Catch up on what happened while away; pushes queue behind this pull.
+      this.pull().catch((error: unknown) => this.handleError(error))
+    }
+    socket.onmessage = (event) => {
+      const parsed = FeedPush.safeParse(JSON.parse(String(event.data)))
+      if (parsed.success) this.applyPush(parsed.data).catch((error: unknown) => this.handleError(error))
+    }
+    let opened = false
+    socket.addEventListener('open', () => (opened = true))
+    socket.onclose = () => {
+      if (this.socket !== socket) return
+      this.socket = null
+      this.events.onConnection(false)
+      if (this.stopped) return
+      // A refused upgrade looks like any other failure to a browser; an HTTP pull tells a signed-out
+      // agent (401) from a server that is down.
+      if (!opened) this.pull().catch((error: unknown) => this.handleError(error))
+      this.retryTimer = setTimeout(() => this.connect(), backoffDelay(this.attempts++, { base: 500, max: 15_000 }))
+    }
+  }
+
+  private handleError(error: unknown): void {
+    if ((error as { status?: number }).status === 401) this.events.onUnauthorized()
+    else console.warn('feed sync failed; retrying on reconnect', error)
+    // A failed catch-up leaves the cursor where it was; reconnecting starts it again.
+    this.socket?.close()
+  }
+}
