@@ -4,12 +4,13 @@ import { startServer } from './start.ts'
 const config = configFromEnv(process.env)
 const server = await startServer(config)
 
-console.log(`Support inbox is running at ${server.url}  (data: ${config.dataDir})`)
 if (server.demo) {
   console.log('Demo workspace created. Sign in as any of:')
   for (const email of server.demo.agentEmails) console.log(`  ${email}  password: ${server.demo.password}`)
   console.log(`API channel inbox token (POST /api/channels/api/messages): ${server.demo.apiInboxToken}`)
 }
+// Printed last: scripts and tests wait for this line.
+console.log(`Support inbox is running at ${server.url}  (data: ${config.dataDir})`)
 
 let stopping = false
 const stop = async (signal: string) => {

@@ -12,11 +12,12 @@ const postIncoming = createRoute({
   tags: ['channels'],
   summary: "A customer's message through the API channel (Authorization: Bearer <inbox token>)",
   description:
-    "Adds the message to the contact's latest unresolved conversation in the token's inbox, or starts one. " +
+    "Adds the message to the conversation named by `conversationId` (reopening it if it was resolved), or " +
+    "to the contact's latest unresolved conversation in the token's inbox, or starts one. " +
     'Customer-facing: it never returns internal notes.',
   security: [{ inboxToken: [] }],
   request: { body: jsonBody(ApiChannelMessage) },
-  responses: { 201: json(ApiChannelMessageResult, 'Stored'), 400: errors[400], 401: errors[401] },
+  responses: { 201: json(ApiChannelMessageResult, 'Stored'), 400: errors[400], 401: errors[401], 404: errors[404] },
 })
 
 export function apiChannelRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {

@@ -6,6 +6,7 @@ import type { ConversationRules } from './conversation-rules.ts'
 import type { ConversationService } from './conversations.ts'
 import type { MessageService } from './messages.ts'
 import { KeyedQueue } from './keyed-queue.ts'
+import { NotFoundError } from './errors.ts'
 
 /** Incoming customer messages from the HTTP API channel: into the contact's latest unresolved
  *  conversation of that inbox, or a new one. */
@@ -27,11 +28,20 @@ export class ApiChannelService {
 
   private async deliver(inbox: Inbox, input: ApiChannelMessage) {
     const contact = await this.contacts.findOrCreate(inbox.accountId, input.contact)
-    const conversation =
-      (await this.store.findUnresolvedConversation(inbox.id, contact.id)) ??
-      (await this.conversations.create({ accountId: inbox.accountId, inboxId: inbox.id, contactId: contact.id }))
+    const conversation = input.conversationId
+      ? await this.continued(inbox, contact.id, input.conversationId)
+      : ((await this.store.findUnresolvedConversation(inbox.id, contact.id)) ??
+        (await this.conversations.create({ accountId: inbox.accountId, inboxId: inbox.id, contactId: contact.id })))
     const message = await this.messages.addIncoming(inbox.accountId, conversation.id, input.body)
     await this.rules.onCustomerMessage(message)
     return { conversationId: conversation.id, messageId: message.id, contactId: contact.id }
+  }
+
+  /** A conversation named by the caller must be this inbox's and this contact's. */
+  private async continued(inbox: Inbox, contactId: string, conversationId: string) {
+    const stored = await this.store.getConversation(conversationId)
+    if (!stored || stored.row.inboxId !== inbox.id || stored.row.contactId !== contactId)
+      throw new NotFoundError("no such conversation for this contact in this inbox")
+    return stored.row
   }
 }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { Agent, CustomAttributes, Id, Inbox, Message, Team, Timestamp } from './entities.ts'
-import { Priority, Status } from '../conversation-doc.ts'
+import { LabelName, Priority, Status } from '../conversation-doc.ts'
 
 export const ErrorBody = z.object({
   error: z.string(),
@@ -62,7 +62,13 @@ export const ConversationPatch = z
     assigneeId: Id.nullable().optional(),
     teamId: Id.nullable().optional(),
     priority: Priority.optional(),
-    addLabels: z.array(z.string()).max(50).optional(),
+    /** Checked here so that a bad name is a 400 naming it, not a throw halfway through the doc write
+     *  (which would leave the patch's earlier fields applied). A refine, not LabelName itself: its
+     *  unicode regex would reach the OpenAPI document as a broken pattern. */
+    addLabels: z
+      .array(z.string().refine((l) => LabelName.safeParse(l).success, 'letters, digits, spaces, - and _'))
+      .max(50)
+      .optional(),
     removeLabels: z.array(z.string()).max(50).optional(),
     seenSeq: z.number().int().nonnegative().optional(),
   })
@@ -86,6 +92,9 @@ export const ApiChannelContact = z
 export const ApiChannelMessage = z.object({
   contact: ApiChannelContact,
   body: z.string().trim().min(1).max(MaxBody),
+  /** Continue this conversation (as returned by an earlier call), even if it was resolved: the
+   *  message reopens it. Without it, the contact's latest unresolved conversation, or a new one. */
+  conversationId: Id.optional(),
 })
 export type ApiChannelMessage = z.infer<typeof ApiChannelMessage>
 

@@ -1,0 +1,79 @@
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+
+const ROOT = path.resolve(import.meta.dirname, '../..')
+const TSX = path.join(ROOT, 'node_modules/.bin/tsx')
+
+export interface ServerProcess {
+  url: string
+  dataDir: string
+  /** The API inbox token the demo workspace printed. */
+  apiToken: string
+  output: () => string
+  stop(signal?: NodeJS.Signals): Promise<void>
+}
+
+/**
+ * The real server as a separate process (`server/main.ts`), as `npm start` runs it, on a random port
+ * with its own temp data dir and the demo workspace. `restartOn` reuses a data dir.
+ */
+export async function startServerProcess(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
+  if (!existsSync(path.join(ROOT, 'dist/index.html'))) {
+    throw new Error('dist/ is missing: the e2e suite serves the built app; run `npm run build` (npm test does it first)')
+  }
+  const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'inbox-e2e-'))
+  const child: ChildProcess = spawn(TSX, ['server/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '1', ...options.env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  })
+  let output = ''
+  child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
+  const url = await new Promise<string>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 60_000)
+    const check = () => {
+      const match = output.match(/running at (http:\/\/[\d.]+:\d+)/)
+      if (match) {
+        clearTimeout(timer)
+        resolve(match[1]!)
+      }
+    }
+    child.stdout!.on('data', check)
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`server exited (${code}) before listening:\n${output}`))
+    })
+  })
+  const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
+  return {
+    url,
+    dataDir,
+    apiToken: output.match(/(inbox_[A-Za-z0-9_-]+)/)?.[1] ?? '',
+    output: () => output,
+    async stop(signal = 'SIGTERM') {
+      if (child.exitCode === null) child.kill(signal)
+      await exited
+    },
+  }
+}
+
+export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: true, force: true })
+
+/** A customer's message through the API channel, as a script or a test would send it. */
+export async function customerWrites(
+  server: Pick<ServerProcess, 'url' | 'apiToken'>,
+  contact: { email: string; name: string },
+  body: string,
+  conversationId?: string,
+) {
+  const response = await fetch(`${server.url}/api/channels/api/messages`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${server.apiToken}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ contact, body, conversationId }),
+  })
+  if (response.status !== 201) throw new Error(`API channel answered ${response.status}: ${await response.text()}`)
+  return (await response.json()) as { conversationId: string; messageId: string }
+}
