@@ -1,0 +1,55 @@
+import net from 'node:net'
+
+export interface TcpProxy {
+  url: string
+  port: number
+  /** Drops every open connection and refuses new ones: a real network loss for whoever uses the proxy. */
+  cut(): void
+  /** Accepts connections again. */
+  restore(): void
+  close(): Promise<void>
+}
+
+/**
+ * A loopback TCP proxy in front of the server. Chromium's offline emulation leaves WebSockets open, so
+ * tests that need a real network loss for one agent route that agent through here and cut it.
+ */
+export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+  const sockets = new Set<net.Socket>()
+  let cut = false
+  const server = net.createServer((client) => {
+    if (cut) {
+      client.destroy()
+      return
+    }
+    const upstream = net.connect(target.port, target.host)
+    for (const s of [client, upstream]) {
+      sockets.add(s)
+      s.on('close', () => sockets.delete(s))
+      s.on('error', () => {
+        client.destroy()
+        upstream.destroy()
+      })
+    }
+    client.pipe(upstream)
+    upstream.pipe(client)
+  })
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+  const port = (server.address() as net.AddressInfo).port
+  return {
+    url: `http://127.0.0.1:${port}`,
+    port,
+    cut() {
+      cut = true
+      for (const s of sockets) s.destroy()
+    },
+    restore() {
+      cut = false
+    },
+    close: () =>
+      new Promise<void>((resolve) => {
+        for (const s of sockets) s.destroy()
+        server.close(() => resolve())
+      }),
+  }
+}
