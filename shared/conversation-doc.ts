@@ -115,6 +115,8 @@ export function removeLabel(doc: Y.Doc, label: string, origin: unknown = null): 
   doc.transact(() => labelsMap(doc).delete(name.data), origin)
 }
 
+/** Only keys that are already normalised names count: addLabel never writes another, and removeLabel
+ *  could never remove one ('Bug' would show beside 'bug' for good), so such keys are garbage. */
 export function readLabels(doc: Y.Doc): string[] {
-  return [...labelsMap(doc).keys()].filter((k) => LabelName.safeParse(k).success).sort()
+  return [...labelsMap(doc).keys()].filter((k) => LabelName.safeParse(k).data === k).sort()
 }

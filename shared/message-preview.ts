@@ -5,5 +5,11 @@ const PREVIEW_LENGTH = 140
 /** The list row's one-line preview of a message: whitespace collapsed, markdown marks dropped. */
 export function previewOf(kind: MessageKind, body: string, at: number): MessagePreview {
   const text = body.replace(/[*_`#>[\]]/g, '').replace(/\s+/g, ' ').trim()
-  return { kind, body: text.length > PREVIEW_LENGTH ? `${text.slice(0, PREVIEW_LENGTH - 1)}…` : text, at }
+  return { kind, body: text.length > PREVIEW_LENGTH ? `${cut(text, PREVIEW_LENGTH - 1)}…` : text, at }
+}
+
+/** The first `length` UTF-16 units, one fewer if that would split a surrogate pair (an emoji). */
+function cut(text: string, length: number): string {
+  const code = text.charCodeAt(length - 1)
+  return text.slice(0, code >= 0xd800 && code <= 0xdbff ? length - 1 : length)
 }
