@@ -100,23 +100,42 @@ export interface LabelEntry {
   at: number
 }
 
-/** Labels are an add-wins set (DESIGN §4 rule 2): an add always writes a fresh map entry, and a remove
- *  only deletes the entries its author had seen, so a concurrent add survives a concurrent remove. */
+// Labels are an add-wins set (DESIGN §4 rule 2). Every add writes its own map key, `name\0tag`, with a
+// tag unique to that add (the writer's client id and clock), and a remove deletes only the keys of that
+// name its author has seen. Concurrent adds never compete for one key, so an add that a remover had
+// not seen survives the remove.
+const TAG_SEPARATOR = '\u0000'
+
+const labelOfKey = (key: string): string | null => {
+  const name = key.split(TAG_SEPARATOR, 1)[0]!
+  // Only normalised names count: addLabel writes no other, and removeLabel could never remove one.
+  return LabelName.safeParse(name).data === name ? name : null
+}
+
 export function addLabel(doc: Y.Doc, label: string, ctx: Omit<WriteContext, 'writeId'>, origin: unknown = null): string {
   const name = LabelName.parse(label)
   const entry: LabelEntry = { by: ctx.by, at: ctx.at }
-  doc.transact(() => labelsMap(doc).set(name, entry), origin)
+  doc.transact(() => {
+    const tag = `${doc.clientID}.${Y.getState(doc.store, doc.clientID)}`
+    labelsMap(doc).set(`${name}${TAG_SEPARATOR}${tag}`, entry)
+  }, origin)
   return name
 }
 
 export function removeLabel(doc: Y.Doc, label: string, origin: unknown = null): void {
   const name = LabelName.safeParse(label)
   if (!name.success) return
-  doc.transact(() => labelsMap(doc).delete(name.data), origin)
+  const map = labelsMap(doc)
+  doc.transact(() => {
+    for (const key of [...map.keys()]) if (labelOfKey(key) === name.data) map.delete(key)
+  }, origin)
 }
 
-/** Only keys that are already normalised names count: addLabel never writes another, and removeLabel
- *  could never remove one ('Bug' would show beside 'bug' for good), so such keys are garbage. */
 export function readLabels(doc: Y.Doc): string[] {
-  return [...labelsMap(doc).keys()].filter((k) => LabelName.safeParse(k).data === k).sort()
+  const names = new Set<string>()
+  for (const key of labelsMap(doc).keys()) {
+    const name = labelOfKey(key)
+    if (name !== null) names.add(name)
+  }
+  return [...names].sort()
 }

@@ -189,7 +189,9 @@ describe('labels', () => {
     expect(addLabel(doc, '  Billing ', by)).toBe('billing')
     expect(addLabel(doc, 'VIP', by)).toBe('vip')
     expect(readLabels(doc)).toEqual(['billing', 'vip'])
-    expect(labelsMap(doc).get('billing')).toEqual({ by: ids.alice, at: 7 })
+    // Each add is its own entry (name plus a tag), recording who added it and when.
+    const billing = [...labelsMap(doc).entries()].filter(([key]) => key.startsWith('billing\u0000'))
+    expect(billing.map(([, entry]) => entry)).toEqual([{ by: ids.alice, at: 7 }])
   })
 
   it('keeps one entry per name, whatever the spelling', () => {

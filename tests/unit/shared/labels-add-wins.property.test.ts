@@ -121,12 +121,9 @@ describe('rule 2: labels are an add-wins set', () => {
     )
   })
 
-  // KNOWN BUG (reported, not fixed): labels live in a Y.Map keyed by name, so two concurrent adds of
-  // one name are one map key, and Yjs keeps only one of them (the higher clientID's). A remove of the
-  // add its author saw then also takes away the concurrent add it never saw: add-wins breaks whenever
-  // the unseen add comes from the lower clientID. These tests document the failure and are expected to
-  // fail; when labels become a real add-wins set (a fresh key per add), turn `it.fails` into `it`.
-  it.fails('keeps an add the remover had not seen (remover added and removed it itself meanwhile)', () => {
+  // Once a bug: with one map key per name, two concurrent adds competed for that key and a remove of the
+  // one its author saw also took away the unseen one. Each add now has its own key.
+  it('keeps an add the remover had not seen (remover added and removed it itself meanwhile)', () => {
     const net = new Network()
     const a = net.replica(2)
     const b = net.replica(1)
@@ -138,7 +135,7 @@ describe('rule 2: labels are an add-wins set', () => {
     expect(readLabels(b)).toContain(L)
   })
 
-  it.fails('keeps an add made offline by an agent who never saw the label (another agent removes it meanwhile)', () => {
+  it('keeps an add made offline by an agent who never saw the label (another agent removes it meanwhile)', () => {
     const net = new Network()
     const carol = net.replica(30) // added L earlier
     const alice = net.replica(20) // saw Carol's L and removes it
