@@ -5,15 +5,25 @@ import type { HttpEnv } from './env.ts'
 
 export const SESSION_COOKIE = 'inbox_session'
 
+/** The token of an `Authorization: Bearer <token>` header (other schemes are not ours). */
+export const bearerToken = (authorization: string | undefined): string | undefined =>
+  authorization?.match(/^Bearer\s+(\S+)$/i)?.[1]
+
 /** The app's cookie, or `Authorization: Bearer <token>` for scripts. */
 export function tokenOf(headers: { cookie?: string | undefined; authorization?: string | undefined }): string | undefined {
-  const bearer = headers.authorization?.match(/^Bearer\s+(\S+)$/i)?.[1]
+  const bearer = bearerToken(headers.authorization)
   if (bearer) return bearer
   const cookie = headers.cookie
     ?.split(';')
     .map((part) => part.trim())
     .find((part) => part.startsWith(`${SESSION_COOKIE}=`))
-  return cookie ? decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1)) : undefined
+  if (!cookie) return undefined
+  try {
+    return decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1))
+  } catch {
+    // A garbled cookie is no credential: the caller answers 401, not 500.
+    return undefined
+  }
 }
 
 export const requestToken = (c: Context): string | undefined =>

@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
-import { DocsSync, DocsSyncResult } from '../../shared/schemas/api.ts'
+import * as Y from 'yjs'
+import { DocsSync, DocsSyncResult, type ErrorBody } from '../../shared/schemas/api.ts'
 import { decodeBytes, encodeBytes } from '../../shared/base64.ts'
 import type { AppContext } from '../app-context.ts'
 import type { HttpEnv } from '../http/env.ts'
@@ -14,15 +15,39 @@ const syncDocs = createRoute({
     'Each item may carry an update to merge (answered only once it is stored) and a state vector; ' +
     'the answer holds, per doc, what the caller lacks.',
   request: { body: jsonBody(DocsSync) },
-  responses: { 200: json(DocsSyncResult, 'What each doc lacks on the caller'), ...errors },
+  responses: { 200: json(DocsSyncResult, 'What each doc lacks on the caller'), 400: errors[400], 401: errors[401], 404: errors[404] },
 })
+
+const decodes = (decode: () => unknown): boolean => {
+  try {
+    decode()
+    return true
+  } catch {
+    return false
+  }
+}
+
+/** Updates and state vectors that Yjs cannot decode, named by their place in the request. */
+function undecodable(docs: DocsSync['docs']): NonNullable<ErrorBody['fields']> {
+  const fields: NonNullable<ErrorBody['fields']> = []
+  docs.forEach(({ update, stateVector }, i) => {
+    if (update !== undefined && !decodes(() => Y.decodeUpdate(decodeBytes(update))))
+      fields.push({ path: `docs.${i}.update`, message: 'not a Yjs update' })
+    if (stateVector !== undefined && !decodes(() => Y.decodeStateVector(decodeBytes(stateVector))))
+      fields.push({ path: `docs.${i}.stateVector`, message: 'not a Yjs state vector' })
+  })
+  return fields
+}
 
 export function docRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   app.openapi(syncDocs, async (c) => {
     const agent = c.get('agent')
     const { docs } = c.req.valid('json')
-    // Authorise every doc before touching any, so a request is refused whole rather than half-applied.
+    // Authorise every doc and decode every update and state vector before touching any, so a request
+    // is refused whole rather than half-applied, and garbage is the caller's 400, not our 500.
     for (const item of docs) await ctx.conversations.getFor(agent, item.id)
+    const fields = undecodable(docs)
+    if (fields.length > 0) return c.json({ error: `invalid request: ${fields.map((f) => f.path).join(', ')}`, fields }, 400)
     const origin = { kind: 'agent' as const, agentId: agent.id }
     const answers = []
     for (const item of docs) {

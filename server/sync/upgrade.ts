@@ -4,7 +4,7 @@ import { WebSocketServer, type WebSocket } from 'ws'
 import { z } from 'zod'
 import { conversationIdOfDoc } from '../../shared/conversation-doc.ts'
 import type { AppContext } from '../app-context.ts'
-import { tokenOf } from '../http/auth-middleware.ts'
+import { bearerToken, tokenOf } from '../http/auth-middleware.ts'
 import { serveFeedSocket } from './feed-socket.ts'
 import { SyncConnection } from './sync-connection.ts'
 
@@ -20,10 +20,11 @@ function refuse(socket: Duplex, status: 401 | 403 | 404 | 500, message: string):
 }
 
 /** Cookies ride along on cross-site WebSocket handshakes in some browsers: a cookie-authenticated
- *  socket must come from a page of our own origin. Bearer tokens are not ambient, so they may not. */
+ *  socket must come from a page of our own origin. Bearer tokens are not ambient, so they may not;
+ *  any other Authorization header (cached Basic credentials) is ambient too, and excuses nothing. */
 function sameOrigin(req: IncomingMessage): boolean {
   const origin = req.headers.origin
-  if (!origin || req.headers.authorization) return true
+  if (!origin || bearerToken(req.headers.authorization)) return true
   try {
     return new URL(origin).host === req.headers.host
   } catch {
