@@ -1,0 +1,336 @@
+import { mkdtemp, rm } from 'node:fs/promises'
+import http from 'node:http'
+import os from 'node:os'
+import path from 'node:path'
+import type { AppContext } from '../../server/app-context.ts'
+import { configFromEnv } from '../../server/config.ts'
+import { createWorkspace, type CreatedWorkspace } from '../../server/demo/workspace.ts'
+import { startServer, type RunningServer } from '../../server/start.ts'
+import type { ApiChannelMessage, ConversationPatch, PostMessage, PostMessageResult } from '../../shared/schemas/api.ts'
+import type { ConversationRow } from '../../shared/schemas/conversation.ts'
+import type { Message } from '../../shared/schemas/entities.ts'
+import type { FeedEntry, FeedPage } from '../../shared/schemas/feed.ts'
+
+// The one factory of the integration suite (STYLE: "a real server on port 0 from one factory"): the
+// real server in-process on 127.0.0.1, a fresh SQLite database in a temp dir, two accounts.
+
+export const PASSWORD = 'correct horse battery staple'
+
+export interface TestAgent {
+  id: string
+  accountId: string
+  name: string
+  email: string
+  password: string
+}
+
+export interface TestInbox {
+  id: string
+  token: string
+}
+
+/** The account most tests work in: Alice and Bob, a team, an API inbox and a Website inbox. */
+export interface AcmeWorkspace {
+  accountId: string
+  alice: TestAgent
+  bob: TestAgent
+  team: { id: string; name: string }
+  apiInbox: TestInbox
+  websiteInbox: TestInbox
+}
+
+/** A second account, for authorisation tests: nothing of Acme's may be visible to Mallory. */
+export interface OtherWorkspace {
+  accountId: string
+  mallory: TestAgent
+  apiInbox: TestInbox
+}
+
+export interface ApiResponse<T> {
+  status: number
+  headers: Headers
+  /** The parsed JSON body (undefined when the body is not JSON). */
+  body: T
+  text: string
+}
+
+export interface RequestOptions {
+  method?: string
+  /** Sent as `Authorization: Bearer <token>`. */
+  token?: string
+  /** Sent as the `Cookie` header, e.g. `inbox_session=…`. */
+  cookie?: string
+  /** Serialised as the JSON body. */
+  json?: unknown
+  /** A raw body, sent as is (with `content-type: application/json` unless headers say otherwise). */
+  body?: string
+  headers?: Record<string, string>
+}
+
+export interface ConversationView {
+  conversation: ConversationRow
+  messages: Message[]
+}
+
+export interface TestServerOptions {
+  /** How long an unused doc stays loaded; small so that tests also cover load/unload. */
+  docIdleMs?: number
+}
+
+export class TestServer {
+  private running: RunningServer | null
+  /** Kept across stop(): a restart listens on the same port, so open providers can reconnect. */
+  private lastPort: number
+
+  private constructor(
+    running: RunningServer,
+    readonly dataDir: string,
+    private readonly docIdleMs: number,
+    readonly acme: AcmeWorkspace,
+    readonly other: OtherWorkspace,
+  ) {
+    this.running = running
+    this.lastPort = running.port
+  }
+
+  static async start(options: TestServerOptions = {}): Promise<TestServer> {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'inbox-it-'))
+    const docIdleMs = options.docIdleMs ?? 200
+    const running = await launch(dataDir, 0, docIdleMs)
+    try {
+      const acme = await createWorkspace(running.ctx, {
+        accountName: 'Acme Support',
+        agents: [
+          { name: 'Alice Martin', email: 'alice@acme.test', password: PASSWORD, role: 'admin' },
+          { name: 'Bob Keller', email: 'bob@acme.test', password: PASSWORD },
+        ],
+        teams: [{ name: 'Billing', memberEmails: ['alice@acme.test', 'bob@acme.test'] }],
+        inboxes: [
+          { name: 'API', channelType: 'api' },
+          { name: 'Website', channelType: 'live_chat' },
+        ],
+      })
+      const other = await createWorkspace(running.ctx, {
+        accountName: 'Mallory Inc',
+        agents: [{ name: 'Mallory Evans', email: 'mallory@other.test', password: PASSWORD }],
+        teams: [],
+        inboxes: [{ name: 'API', channelType: 'api' }],
+      })
+      return new TestServer(
+        running,
+        dataDir,
+        docIdleMs,
+        {
+          accountId: acme.accountId,
+          alice: agentOf(acme, 'alice@acme.test'),
+          bob: agentOf(acme, 'bob@acme.test'),
+          team: acme.teams[0]!,
+          apiInbox: inboxOf(acme, 'api'),
+          websiteInbox: inboxOf(acme, 'live_chat'),
+        },
+        { accountId: other.accountId, mallory: agentOf(other, 'mallory@other.test'), apiInbox: inboxOf(other, 'api') },
+      )
+    } catch (error) {
+      await running.close()
+      await rm(dataDir, { recursive: true, force: true })
+      throw error
+    }
+  }
+
+  private get server(): RunningServer {
+    if (!this.running) throw new Error('the test server is not running')
+    return this.running
+  }
+
+  get url(): string {
+    return this.server.url
+  }
+
+  get port(): number {
+    return this.server.port
+  }
+
+  /** `ws://127.0.0.1:<port>` */
+  get wsUrl(): string {
+    return this.url.replace(/^http/, 'ws')
+  }
+
+  get ctx(): AppContext {
+    return this.server.ctx
+  }
+
+  async request<T = unknown>(urlPath: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    const headers: Record<string, string> = {}
+    let body: string | undefined
+    if (options.json !== undefined) body = JSON.stringify(options.json)
+    if (options.body !== undefined) body = options.body
+    if (body !== undefined) headers['content-type'] = 'application/json'
+    if (options.token) headers.authorization = `Bearer ${options.token}`
+    if (options.cookie) headers.cookie = options.cookie
+    Object.assign(headers, options.headers)
+    const response = await httpRequest(`${this.url}${urlPath}`, options.method ?? (body === undefined ? 'GET' : 'POST'), headers, body)
+    let parsed: unknown
+    if (response.headers.get('content-type')?.includes('application/json')) parsed = JSON.parse(response.text)
+    return { ...response, body: parsed as T }
+  }
+
+  /** A bearer token for scripts, from `POST /api/auth/tokens`. */
+  async tokenFor(agent: TestAgent): Promise<string> {
+    const res = await this.request<{ token: string }>('/api/auth/tokens', {
+      json: { email: agent.email, password: agent.password, label: 'integration test' },
+    })
+    if (res.status !== 201) throw new Error(`token for ${agent.email}: ${res.status} ${res.text}`)
+    return res.body.token
+  }
+
+  /** The app's session cookie from `POST /api/auth/sign-in`, as a `Cookie` header value. */
+  async cookieFor(agent: TestAgent): Promise<string> {
+    const res = await this.request('/api/auth/sign-in', { json: { email: agent.email, password: agent.password } })
+    const setCookie = res.headers.get('set-cookie') ?? ''
+    const cookie = setCookie.match(/inbox_session=[^;]+/)?.[0]
+    if (res.status !== 200 || !cookie) throw new Error(`sign-in of ${agent.email}: ${res.status} ${res.text}`)
+    return cookie
+  }
+
+  /** An HTTP client acting as the agent (bearer token). */
+  async clientFor(agent: TestAgent): Promise<AgentClient> {
+    return new AgentClient(this, agent, await this.tokenFor(agent))
+  }
+
+  /** A customer writes through the API channel (Acme's API inbox unless another token is given). */
+  async customerWrites(
+    contact: ApiChannelMessage['contact'],
+    body: string,
+    inboxToken: string = this.acme.apiInbox.token,
+  ): Promise<{ conversationId: string; messageId: string; contactId: string }> {
+    const res = await this.request<{ conversationId: string; messageId: string; contactId: string }>(
+      '/api/channels/api/messages',
+      { token: inboxToken, json: { contact, body } },
+    )
+    if (res.status !== 201) throw new Error(`API channel message: ${res.status} ${res.text}`)
+    return res.body
+  }
+
+  /** Closes the server (if running) and starts it again on the same port and DATA_DIR: tokens,
+   *  sessions and everything written stay. */
+  async restart(): Promise<void> {
+    await this.stop()
+    this.running = await launch(this.dataDir, this.lastPort, this.docIdleMs)
+  }
+
+  /** Stops the server, keeping its data (a stopped server can be restarted). */
+  async stop(): Promise<void> {
+    const running = this.running
+    this.running = null
+    await running?.close()
+  }
+
+  /** Stops the server and deletes its temp dir. */
+  async close(): Promise<void> {
+    await this.stop()
+    await rm(this.dataDir, { recursive: true, force: true })
+  }
+}
+
+/** The HTTP API as one agent sees it; methods that must succeed throw with the answer otherwise. */
+export class AgentClient {
+  constructor(
+    readonly server: TestServer,
+    readonly agent: TestAgent,
+    readonly token: string,
+  ) {}
+
+  request<T = unknown>(urlPath: string, options: Omit<RequestOptions, 'token'> = {}): Promise<ApiResponse<T>> {
+    return this.server.request<T>(urlPath, { ...options, token: this.token })
+  }
+
+  async conversation(id: string): Promise<ConversationView> {
+    return expectStatus(await this.request<ConversationView>(`/api/conversations/${id}`), 200)
+  }
+
+  async patch(id: string, patch: ConversationPatch): Promise<ConversationRow> {
+    const res = await this.request<{ conversation: ConversationRow }>(`/api/conversations/${id}`, { method: 'PATCH', json: patch })
+    return expectStatus(res, 200).conversation
+  }
+
+  postMessage(id: string, message: PostMessage): Promise<ApiResponse<PostMessageResult>> {
+    return this.request<PostMessageResult>(`/api/conversations/${id}/messages`, { json: message })
+  }
+
+  async feedPage(after: number, limit?: number): Promise<FeedPage> {
+    const query = limit === undefined ? `after=${after}` : `after=${after}&limit=${limit}`
+    return expectStatus(await this.request<FeedPage>(`/api/feed?${query}`), 200)
+  }
+
+  /** Every feed entry after a seq, paging until caught up. */
+  async feedAll(after = 0, limit = 500): Promise<{ entries: FeedEntry[]; cursor: number }> {
+    const entries: FeedEntry[] = []
+    let cursor = after
+    for (;;) {
+      const page = await this.feedPage(cursor, limit)
+      entries.push(...page.entries)
+      cursor = page.entries.at(-1)?.seq ?? cursor
+      if (!page.hasMore) return { entries, cursor }
+    }
+  }
+}
+
+export function expectStatus<T>(res: ApiResponse<T>, status: number): T {
+  if (res.status !== status) throw new Error(`expected HTTP ${status}, got ${res.status}: ${res.text}`)
+  return res.body
+}
+
+/** Activity lines of a timeline, oldest first. */
+export const activityLines = (view: ConversationView): string[] =>
+  view.messages.filter((m) => m.kind === 'activity').map((m) => m.body)
+
+/** One request on its own connection: a pooled keep-alive socket to a server that was just restarted
+ *  would fail the next request ("other side closed") for reasons that are the client's, not ours. */
+function httpRequest(
+  url: string,
+  method: string,
+  headers: Record<string, string>,
+  body: string | undefined,
+): Promise<{ status: number; headers: Headers; text: string }> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('error', reject)
+      res.on('end', () => {
+        const out = new Headers()
+        for (const [name, value] of Object.entries(res.headers)) {
+          for (const v of Array.isArray(value) ? value : value === undefined ? [] : [value]) out.append(name, v)
+        }
+        resolve({ status: res.statusCode ?? 0, headers: out, text: Buffer.concat(chunks).toString('utf8') })
+      })
+    })
+    req.on('error', reject)
+    req.end(body)
+  })
+}
+
+function launch(dataDir: string, port: number, docIdleMs: number): Promise<RunningServer> {
+  return startServer(
+    configFromEnv({
+      PORT: String(port),
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DEMO: '0',
+      DOC_IDLE_MS: String(docIdleMs),
+      STATIC_DIR: path.join(dataDir, 'no-static'),
+    }),
+  )
+}
+
+function agentOf(ws: CreatedWorkspace, email: string): TestAgent {
+  const agent = ws.agents.find((a) => a.email === email)
+  if (!agent) throw new Error(`no agent ${email}`)
+  return { id: agent.id, accountId: agent.accountId, name: agent.name, email, password: PASSWORD }
+}
+
+function inboxOf(ws: CreatedWorkspace, channelType: 'api' | 'live_chat'): TestInbox {
+  const inbox = ws.inboxes.find((i) => i.channelType === channelType)
+  if (!inbox) throw new Error(`no ${channelType} inbox`)
+  return { id: inbox.id, token: inbox.token }
+}
