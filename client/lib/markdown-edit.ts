@@ -25,8 +25,11 @@ export function applyFormat(format: Format, { text, selectionStart: s, selection
     case 'link':
       return selected ? wrap('[', '](https://)', '') : wrap('[', '](https://)', 'link text')
     case 'list': {
-      const lineStart = text.lastIndexOf('\n', s - 1) + 1
-      const block = text.slice(lineStart, e) || 'item'
+      // lastIndexOf('\n', -1) still finds a newline at index 0, so the first line is handled apart.
+      const lineStart = s === 0 ? 0 : text.lastIndexOf('\n', s - 1) + 1
+      // The placeholder only fills an empty line; a caret at the start of a written line lists that line.
+      const emptyLine = e === lineStart && (e === text.length || text[e] === '\n')
+      const block = text.slice(lineStart, e) || (emptyLine ? 'item' : '')
       const listed = block
         .split('\n')
         .map((line) => (line.startsWith('- ') ? line : `- ${line}`))
