@@ -1,4 +1,7 @@
 import type { AppContext } from '../app-context.ts'
+import { seedContacts } from './contacts.ts'
+import { seedConversations } from './conversations.ts'
+import { createRng } from './random.ts'
 import { createWorkspace } from './workspace.ts'
 
 export interface DemoCredentials {
@@ -8,6 +11,10 @@ export interface DemoCredentials {
 }
 
 export const DEMO_PASSWORD = 'demo-password'
+
+// Fixed seeds: the demo shows the same customers and histories on every run (times move with the clock).
+const PEOPLE_SEED = 20240601
+const CONVERSATION_SEED = 20240602
 
 /** The demo workspace `npm start` creates on an empty database (DEMO=0 skips it). */
 export async function seedDemoWorkspace(ctx: AppContext): Promise<DemoCredentials> {
@@ -28,6 +35,8 @@ export async function seedDemoWorkspace(ctx: AppContext): Promise<DemoCredential
       { name: 'API', channelType: 'api' },
     ],
   })
+  const contacts = await seedContacts(ctx, ws.accountId, { count: 30, rng: createRng(PEOPLE_SEED) })
+  await seedConversations(ctx, ws, { count: 60, rng: createRng(CONVERSATION_SEED), contacts })
   const api = ws.inboxes.find((i) => i.channelType === 'api')!
   return { agentEmails: ws.agents.map((a) => a.email), password: DEMO_PASSWORD, apiInboxToken: api.token }
 }
