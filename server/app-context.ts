@@ -48,7 +48,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     },
     { idleMs: config.docIdleMs, compactAfter: 200 },
   )
-  const conversations = new ConversationService(store, docs, publish, clock)
+  const conversations = new ConversationService(store, docs, publish, clock, directory)
   const rules = new ConversationRules(store, conversations, messages, directory, clock)
   const waker = new SnoozeWaker(() => rules.wakeDueSnoozes(), () => clock.now())
   Object.assign(ctx, {

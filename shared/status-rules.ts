@@ -27,6 +27,12 @@ export function reopensOnCustomerMessage(state: ConversationState): boolean {
 
 export type NameOf = (agentOrTeamId: string) => string
 
+/** Who made a change: an agent's id (or SYSTEM_AUTHOR) and display name. */
+export interface Actor {
+  id: string
+  name: string
+}
+
 const statusVerb: Record<Status, string> = {
   open: 'reopened the conversation',
   pending: 'marked the conversation as pending',
@@ -38,28 +44,30 @@ const statusVerb: Record<Status, string> = {
 export function describeChange(
   before: ConversationState,
   after: ConversationState,
-  /** Display name of whoever wrote each field's new value. */
-  actors: { status: string; assignee: string; team: string },
+  /** Whoever wrote each field's new value. */
+  actors: { status: Actor; assignee: Actor; team: Actor },
   names: { agent: NameOf; team: NameOf },
   formatTime: (ms: number) => string,
 ): string[] {
   const lines: string[] = []
   if (before.status !== after.status || before.snoozedUntil !== after.snoozedUntil) {
     const until = after.status === 'snoozed' && after.snoozedUntil !== null ? ` until ${formatTime(after.snoozedUntil)}` : ''
-    lines.push(`${actors.status} ${statusVerb[after.status]}${until}`)
+    lines.push(`${actors.status.name} ${statusVerb[after.status]}${until}`)
   }
   if (before.assigneeId !== after.assigneeId) {
     lines.push(
       after.assigneeId === null
-        ? `${actors.assignee} unassigned the conversation`
-        : `${actors.assignee} assigned the conversation to ${names.agent(after.assigneeId)}`,
+        ? `${actors.assignee.name} unassigned the conversation`
+        : after.assigneeId === actors.assignee.id
+          ? `${actors.assignee.name} took the conversation`
+          : `${actors.assignee.name} assigned the conversation to ${names.agent(after.assigneeId)}`,
     )
   }
   if (before.teamId !== after.teamId) {
     lines.push(
       after.teamId === null
-        ? `${actors.team} removed the team`
-        : `${actors.team} assigned the conversation to team ${names.team(after.teamId)}`,
+        ? `${actors.team.name} removed the team`
+        : `${actors.team.name} assigned the conversation to team ${names.team(after.teamId)}`,
     )
   }
   return lines

@@ -14,14 +14,3 @@ export function projectState(update: Uint8Array): ConversationState {
   doc.destroy()
   return state
 }
-
-/** True when `update` adds nothing to `base` (so a merge would change nothing). */
-export function isContainedIn(update: Uint8Array, base: Uint8Array): boolean {
-  const missing = Y.diffUpdate(update, Y.encodeStateVectorFromUpdate(base))
-  if (Y.decodeUpdate(missing).structs.length > 0) return false
-  // diffUpdate keeps every deletion of `update`, whether the base has it or not (and any overwritten
-  // field is a deletion), so the deletions are compared with the base's own.
-  const baseDeletions = Y.decodeUpdate(base).ds
-  const withUpdate = Y.mergeDeleteSets([baseDeletions, Y.decodeUpdate(update).ds])
-  return Y.equalDeleteSets(withUpdate, Y.mergeDeleteSets([baseDeletions]))
-}

@@ -13,8 +13,9 @@ export async function enqueue(db: InboxDatabase, item: NewOutboxItem, now: numbe
   await db.outbox.add({ ...item, createdAt: now, state: 'waiting', error: null, attempts: 0 })
 }
 
-/** Which items to send now: oldest first, and within a conversation never past one still unsent, so a
- *  conversation's messages arrive in the order they were written. */
+/** Which items to send now: oldest first, and within a conversation never past one still waiting or
+ *  sending, so a conversation's messages arrive in the order they were written. A refused (failed) item
+ *  does not hold the others back: it needs the agent, and may never be sent. */
 export function sendable(items: OutboxItem[]): OutboxItem[] {
   const blocked = new Set<string>()
   const ready: OutboxItem[] = []

@@ -1,4 +1,6 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
+import type { Context } from 'hono'
+import { bodyLimit } from 'hono/body-limit'
 import type { AppContext } from '../app-context.ts'
 import { apiChannelRoutes } from '../routes/api-channel.ts'
 import { authRoutes } from '../routes/auth.ts'
@@ -14,6 +16,8 @@ import { serveApp } from './static.ts'
 /** Routes anyone may call; every other /api route needs a signed-in agent. */
 const PUBLIC = new Set(['/api/auth/sign-in', '/api/auth/sign-out', '/api/auth/tokens', '/api/channels/api/messages', '/api/openapi.json', '/api/health'])
 
+const tooLarge = (c: Context) => c.json({ error: 'request body too large' }, 413)
+
 export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   const app = new OpenAPIHono<HttpEnv>({
     defaultHook: (result, c) => {
@@ -28,6 +32,11 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', { type: 'apiKey', in: 'cookie', name: 'inbox_session' })
   app.openAPIRegistry.registerComponent('securitySchemes', 'inboxToken', { type: 'http', scheme: 'bearer' })
+
+  // Bodies are read whole before validation: cap them first. Bulk doc sync carries many docs' states.
+  const small = bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge })
+  const bulk = bodyLimit({ maxSize: 8 * 1024 * 1024, onError: tooLarge })
+  app.use('/api/*', (c, next) => (c.req.path === '/api/docs/sync' ? bulk(c, next) : small(c, next)))
 
   const auth = requireAgent(ctx.auth)
   app.use('/api/*', (c, next) => (PUBLIC.has(c.req.path) ? next() : auth(c, next)))

@@ -1,9 +1,10 @@
 import { describeChange, isSnoozeDue, isStaleStatus, reopensOnCustomerMessage } from '../../shared/status-rules.ts'
 import type { Message } from '../../shared/schemas/entities.ts'
+import { SYSTEM_AUTHOR } from '../../shared/conversation-doc.ts'
 import type { StateChange } from '../sync/doc-registry.ts'
 import type { Store } from '../store/types.ts'
 import type { ConversationService } from './conversations.ts'
-import type { Directory } from './directory.ts'
+import type { AccountDirectory, Directory } from './directory.ts'
 import type { MessageService } from './messages.ts'
 import type { Clock } from './clock.ts'
 import { KeyedQueue } from './keyed-queue.ts'
@@ -35,19 +36,19 @@ export class ConversationRules {
 
   private async applyRules(change: StateChange): Promise<void> {
     const { accountId, conversationId, before, after, origin, authors } = change
+    const directory = await this.directory.load(accountId)
     if (origin.kind === 'agent') {
-      const names = await this.directory.names(accountId)
-      const actor = (by: string | null) => names.agent(by ?? origin.agentId)
-      const actors = { status: actor(authors.status), assignee: actor(authors.assignee), team: actor(authors.team) }
-      const lines = describeChange(before, after, actors, names, formatTime)
+      // The authenticated agent made this change, whatever `by` the update claims.
+      const actor = directory.actor(origin.agentId)
+      const lines = describeChange(before, after, { status: actor, assignee: actor, team: actor }, directory, formatTime)
       for (const line of lines) await this.messages.addActivity(accountId, conversationId, line)
     }
+    await this.dropUnknownAssignment(accountId, conversationId, after, directory)
     const stored = await this.store.getConversation(conversationId)
     if (!stored) return
     const lastCustomer = stored.row.lastCustomerMessageSeq
     if (isStaleStatus(after, lastCustomer)) {
-      const names = await this.directory.names(accountId)
-      const who = names.agent(authors.status ?? 'system')
+      const who = directory.agent(origin.kind === 'agent' ? origin.agentId : (authors.status ?? SYSTEM_AUTHOR))
       await this.conversations.setStatusAsSystem(conversationId, 'open', lastCustomer)
       await this.messages.addActivity(
         accountId,
@@ -55,6 +56,20 @@ export class ConversationRules {
         `Reopened automatically: ${who} set it to ${after.status} without having seen the customer's newest message`,
       )
     }
+  }
+
+  /** A doc can name anyone; only agents and teams of this account may hold a conversation. */
+  private async dropUnknownAssignment(
+    accountId: string,
+    conversationId: string,
+    after: StateChange['after'],
+    directory: AccountDirectory,
+  ): Promise<void> {
+    const badAgent = after.assigneeId !== null && !directory.isAgent(after.assigneeId)
+    const badTeam = after.teamId !== null && !directory.isTeam(after.teamId)
+    if (!badAgent && !badTeam) return
+    await this.conversations.clearAssignmentAsSystem(conversationId, { assignee: badAgent, team: badTeam })
+    await this.messages.addActivity(accountId, conversationId, 'Assignment removed: not an agent or team of this account')
   }
 
   /** Rule 4: a customer message reopens a Resolved, Pending or Snoozed conversation. */

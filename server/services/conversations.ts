@@ -7,7 +7,8 @@ import type { DocRegistry } from '../sync/doc-registry.ts'
 import { serverOrigin } from '../sync/origins.ts'
 import type { AgentRecord, Store } from '../store/types.ts'
 import type { Clock } from './clock.ts'
-import { NotFoundError } from './errors.ts'
+import { InvalidFieldError, NotFoundError } from './errors.ts'
+import type { Directory } from './directory.ts'
 import type { Publish } from './publisher.ts'
 
 export class ConversationService {
@@ -16,6 +17,7 @@ export class ConversationService {
     private readonly docs: DocRegistry,
     private readonly publish: Publish,
     private readonly clock: Clock,
+    private readonly directory: Directory,
   ) {}
 
   async create(input: { accountId: string; inboxId: string; contactId: string }): Promise<ConversationRow> {
@@ -40,6 +42,11 @@ export class ConversationService {
   /** Script-facing state change: written into the doc as the agent, exactly as the app would. */
   async patch(agent: AgentRecord, conversationId: string, patch: ConversationPatch): Promise<ConversationRow> {
     const row = await this.getFor(agent, conversationId)
+    if (patch.assigneeId || patch.teamId) {
+      const directory = await this.directory.load(agent.accountId)
+      if (patch.assigneeId && !directory.isAgent(patch.assigneeId)) throw new InvalidFieldError('assigneeId', 'not an agent of this account')
+      if (patch.teamId && !directory.isTeam(patch.teamId)) throw new InvalidFieldError('teamId', 'not a team of this account')
+    }
     const ctx = () => ({ by: agent.id, at: this.clock.now(), writeId: this.clock.id() })
     await this.docs.change(conversationId, { kind: 'agent', agentId: agent.id }, (doc) => {
       if (patch.status !== undefined) {
@@ -53,6 +60,15 @@ export class ConversationService {
       for (const label of patch.removeLabels ?? []) removeLabel(doc, label)
     })
     return this.getFor(agent, conversationId)
+  }
+
+  /** Removes an assignee or team that is not the account's (origin server). */
+  async clearAssignmentAsSystem(conversationId: string, which: { assignee: boolean; team: boolean }): Promise<void> {
+    const ctx = () => ({ by: SYSTEM_AUTHOR, at: this.clock.now(), writeId: this.clock.id() })
+    await this.docs.change(conversationId, serverOrigin, (doc) => {
+      if (which.assignee) writeField(doc, 'assignee', { value: null }, ctx())
+      if (which.team) writeField(doc, 'team', { value: null }, ctx())
+    })
   }
 
   /** The server's own status write (rules 3 and 4), through the same path as any client's. */

@@ -1,17 +1,30 @@
 import type { Store } from '../store/types.ts'
 import { SYSTEM_AUTHOR } from '../../shared/conversation-doc.ts'
+import type { Actor } from '../../shared/status-rules.ts'
 
-/** Display names for activity lines. */
+export interface AccountDirectory {
+  agent(id: string): string
+  team(id: string): string
+  actor(id: string): Actor
+  isAgent(id: string): boolean
+  isTeam(id: string): boolean
+}
+
+/** The account's agents and teams by id: display names for activity lines, and membership checks. */
 export class Directory {
   constructor(private readonly store: Store) {}
 
-  async names(accountId: string): Promise<{ agent: (id: string) => string; team: (id: string) => string }> {
+  async load(accountId: string): Promise<AccountDirectory> {
     const [agents, teams] = await Promise.all([this.store.listAgents(accountId), this.store.listTeams(accountId)])
     const agentNames = new Map(agents.map((a) => [a.id, a.name]))
     const teamNames = new Map(teams.map((t) => [t.id, t.name]))
+    const agent = (id: string) => (id === SYSTEM_AUTHOR ? 'The system' : (agentNames.get(id) ?? 'A former agent'))
     return {
-      agent: (id) => (id === SYSTEM_AUTHOR ? 'The system' : (agentNames.get(id) ?? 'A former agent')),
+      agent,
       team: (id) => teamNames.get(id) ?? 'a deleted team',
+      actor: (id) => ({ id, name: agent(id) }),
+      isAgent: (id) => agentNames.has(id),
+      isTeam: (id) => teamNames.has(id),
     }
   }
 }

@@ -8,7 +8,20 @@ export class ForbiddenError extends Error {
 export class ConflictError extends Error {
   readonly status = 409
 }
-export type DomainError = NotFoundError | ForbiddenError | ConflictError
+/** A request that passed the schema but names something that does not fit (another account's agent). */
+export class InvalidFieldError extends Error {
+  readonly status = 400
+  constructor(
+    readonly field: string,
+    message: string,
+  ) {
+    super(`${field}: ${message}`)
+  }
+}
+export type DomainError = NotFoundError | ForbiddenError | ConflictError | InvalidFieldError
 
 export const isDomainError = (error: unknown): error is DomainError =>
-  error instanceof NotFoundError || error instanceof ForbiddenError || error instanceof ConflictError
+  error instanceof NotFoundError ||
+  error instanceof ForbiddenError ||
+  error instanceof ConflictError ||
+  error instanceof InvalidFieldError

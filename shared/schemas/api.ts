@@ -40,7 +40,8 @@ export type PostMessage = z.infer<typeof PostMessage>
 export const PostMessageResult = z.object({ message: Message, duplicate: z.boolean() })
 export type PostMessageResult = z.infer<typeof PostMessageResult>
 
-const Base64 = z.string().max(2_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
+/** A conversation doc is small; 1 MB of base64 is far beyond any real one. */
+const Base64 = z.string().max(1_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
 
 export const DocSyncItem = z.object({
   id: Id,

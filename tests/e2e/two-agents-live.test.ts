@@ -83,6 +83,6 @@ describe('two agents on one conversation', () => {
   it('assignment by one agent shows in the other\'s view and list', async () => {
     await alice.getByRole('button', { name: 'Assign to me' }).click()
     await bob.getByRole('combobox', { name: 'Assignee' }).locator('option:checked', { hasText: 'Alice Martin' }).waitFor({ state: 'attached' })
-    await log(bob).getByText('Alice Martin assigned the conversation to Alice Martin').waitFor()
+    await log(bob).getByText('Alice Martin took the conversation').waitFor()
   })
 })

@@ -54,7 +54,7 @@ describe('activity lines', () => {
     await bob.patch(conversationId, { status: 'snoozed', snoozedUntil: Date.UTC(2030, 0, 2, 9, 30) })
     expect(await linesOnceThereAre(conversationId, 3)).toEqual([
       'Alice Martin resolved the conversation',
-      'Alice Martin assigned the conversation to Alice Martin',
+      'Alice Martin took the conversation',
       'Bob Keller snoozed the conversation until 2030-01-02 09:30 UTC',
     ])
   })

@@ -100,12 +100,11 @@ export class SqliteStore implements Store {
    *  catch-up reads each entity's latest version once, while messages are kept as the log they are. */
   private append(accountId: string, entityId: string, entry: FeedEntry): FeedEntry {
     if (entry.kind !== 'message') {
-      this.db
-        .prepare('DELETE FROM feed WHERE account_id = ? AND kind = ? AND entity_id = ?')
+      // INDEXED BY: left to itself the planner picks the primary key and scans the account's whole feed.
+      this.sql('DELETE FROM feed INDEXED BY feed_entity WHERE account_id = ? AND kind = ? AND entity_id = ?')
         .run(accountId, entry.kind, entityId)
     }
-    this.db
-      .prepare('INSERT INTO feed (account_id, seq, kind, entity_id, entry) VALUES (?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO feed (account_id, seq, kind, entity_id, entry) VALUES (?, ?, ?, ?, ?)')
       .run(accountId, entry.seq, entry.kind, entityId, JSON.stringify(entry))
     return entry
   }
@@ -134,8 +133,7 @@ export class SqliteStore implements Store {
   }
 
   async createAgent(agent: AgentRecord, now: number): Promise<void> {
-    this.db
-      .prepare(
+    this.sql(
         'INSERT INTO agents (id, account_id, name, email, role, password_hash, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
       )
       .run(agent.id, agent.accountId, agent.name, agent.email, agent.role, agent.passwordHash, now)
@@ -180,8 +178,7 @@ export class SqliteStore implements Store {
   }
 
   async createInbox(inbox: Inbox & { tokenHash: string }, now: number): Promise<void> {
-    this.db
-      .prepare('INSERT INTO inboxes (id, account_id, name, channel_type, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO inboxes (id, account_id, name, channel_type, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(inbox.id, inbox.accountId, inbox.name, inbox.channelType, inbox.tokenHash, now)
   }
 
@@ -201,8 +198,7 @@ export class SqliteStore implements Store {
   }
 
   async createSession(tokenHash: string, s: SessionRecord & { label: string | null }, now: number): Promise<void> {
-    this.db
-      .prepare('INSERT INTO sessions (token_hash, agent_id, kind, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+    this.sql('INSERT INTO sessions (token_hash, agent_id, kind, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
       .run(tokenHash, s.agentId, s.kind, s.label, now, s.expiresAt)
   }
 
@@ -219,8 +215,7 @@ export class SqliteStore implements Store {
 
   async insertContact(contact: Contact): Promise<FeedEntry[]> {
     return this.db.transaction(() => {
-      this.db
-        .prepare('INSERT INTO contacts (id, account_id, name, email, attributes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
+      this.sql('INSERT INTO contacts (id, account_id, name, email, attributes, created_at) VALUES (?, ?, ?, ?, ?, ?)')
         .run(contact.id, contact.accountId, contact.name, contact.email, JSON.stringify(contact.attributes), contact.createdAt)
       const seq = this.nextSeq(contact.accountId)
       return [this.append(contact.accountId, contact.id, { seq, kind: 'contact', contact })]
@@ -233,21 +228,18 @@ export class SqliteStore implements Store {
   }
 
   async findContactByEmail(accountId: string, email: string): Promise<Contact | null> {
-    const r = this.db
-      .prepare('SELECT * FROM contacts WHERE account_id = ? AND email = ? ORDER BY created_at LIMIT 1')
+    const r = this.sql('SELECT * FROM contacts WHERE account_id = ? AND email = ? ORDER BY created_at LIMIT 1')
       .get(accountId, email) as ContactColumns | undefined
     return r ? toContact(r) : null
   }
 
   async insertConversation(c: NewConversation, state: ConversationState, docState: Uint8Array) {
     return this.db.transaction(() => {
-      const { n } = this.db
-        .prepare(
+      const { n } = this.sql(
           'UPDATE accounts SET last_conversation_number = last_conversation_number + 1 WHERE id = ? RETURNING last_conversation_number AS n',
         )
         .get(c.accountId) as { n: number }
-      this.db
-        .prepare(
+      this.sql(
           `INSERT INTO conversations (id, account_id, number, inbox_id, contact_id, created_at, last_activity_at,
              status, snoozed_until, status_seen_seq, status_by, status_at, assignee_id, team_id, priority, labels, doc_state)
            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
@@ -268,8 +260,7 @@ export class SqliteStore implements Store {
   }
 
   async findUnresolvedConversation(inboxId: string, contactId: string): Promise<ConversationRow | null> {
-    const cols = this.db
-      .prepare(
+    const cols = this.sql(
         `SELECT * FROM conversations WHERE inbox_id = ? AND contact_id = ? AND status != 'resolved'
          ORDER BY created_at DESC LIMIT 1`,
       )
@@ -278,16 +269,14 @@ export class SqliteStore implements Store {
   }
 
   async listConversationsOfContact(contactId: string): Promise<ConversationRow[]> {
-    const rows = this.db
-      .prepare('SELECT * FROM conversations WHERE contact_id = ? ORDER BY created_at DESC')
+    const rows = this.sql('SELECT * FROM conversations WHERE contact_id = ? ORDER BY created_at DESC')
       .all(contactId) as ConversationColumns[]
     return rows.map(toConversationRow)
   }
 
   async saveConversationState(id: string, s: ConversationState, docState: Uint8Array): Promise<FeedEntry[]> {
     return this.db.transaction(() => {
-      const changed = this.db
-        .prepare(
+      const changed = this.sql(
           `UPDATE conversations SET status = ?, snoozed_until = ?, status_seen_seq = ?, status_by = ?, status_at = ?,
              assignee_id = ?, team_id = ?, priority = ?, labels = ?, doc_state = ? WHERE id = ?`,
         )
@@ -298,11 +287,9 @@ export class SqliteStore implements Store {
   }
 
   async dueSnoozes(now: number) {
-    const due = this.db
-      .prepare(`SELECT id, account_id FROM conversations WHERE status = 'snoozed' AND snoozed_until <= ?`)
+    const due = this.sql(`SELECT id, account_id FROM conversations WHERE status = 'snoozed' AND snoozed_until <= ?`)
       .all(now) as { id: string; account_id: string }[]
-    const next = this.db
-      .prepare(`SELECT min(snoozed_until) AS at FROM conversations WHERE status = 'snoozed' AND snoozed_until > ?`)
+    const next = this.sql(`SELECT min(snoozed_until) AS at FROM conversations WHERE status = 'snoozed' AND snoozed_until > ?`)
       .get(now) as { at: number | null }
     return { due: due.map((d) => ({ id: d.id, accountId: d.account_id })), next: next.at }
   }
@@ -312,8 +299,7 @@ export class SqliteStore implements Store {
       const existing = this.sql('SELECT * FROM messages WHERE id = ?').get(m.id) as MessageColumns | undefined
       if (existing) return { message: toMessage(existing), created: false, entries: [] }
       const seq = this.nextSeq(m.accountId)
-      this.db
-        .prepare(
+      this.sql(
           'INSERT INTO messages (id, account_id, conversation_id, kind, body, author_agent_id, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
         )
         .run(m.id, m.accountId, m.conversationId, m.kind, m.body, m.authorAgentId, m.createdAt, seq)
@@ -322,8 +308,7 @@ export class SqliteStore implements Store {
       // Activity lines are not what an agent wants to read in the list, nor a reason to move a
       // conversation to the top: they advance only the seq.
       const shownInList = m.kind !== 'activity'
-      this.db
-        .prepare(
+      this.sql(
           `UPDATE conversations SET
              last_activity_at = CASE WHEN ? THEN max(last_activity_at, ?) ELSE last_activity_at END,
              last_message = CASE WHEN ? THEN ? ELSE last_message END, last_message_seq = ?,
@@ -354,16 +339,14 @@ export class SqliteStore implements Store {
   }
 
   async visibleMessagesAfter(conversationId: string, afterSeq: number) {
-    const rows = this.db
-      .prepare(`SELECT * FROM messages WHERE conversation_id = ? AND seq > ? AND kind IN ('incoming', 'reply') ORDER BY seq`)
+    const rows = this.sql(`SELECT * FROM messages WHERE conversation_id = ? AND seq > ? AND kind IN ('incoming', 'reply') ORDER BY seq`)
       .all(conversationId, afterSeq) as MessageColumns[]
     return rows.map(toMessage)
   }
 
   async readFeed(accountId: string, afterSeq: number, limit: number) {
     return this.db.transaction(() => {
-      const rows = this.db
-        .prepare('SELECT entry FROM feed WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?')
+      const rows = this.sql('SELECT entry FROM feed WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?')
         .all(accountId, afterSeq, limit) as { entry: string }[]
       return { entries: rows.map((r) => r.entry), lastSeq: this.lastSeqNow(accountId) }
     })()

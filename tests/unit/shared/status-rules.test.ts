@@ -81,8 +81,12 @@ describe('describeChange', () => {
   const teams: Record<string, string> = { [ids.billingTeam]: 'Billing', [ids.vipTeam]: 'VIP' }
   const names = { agent: (id: string) => agents[id] ?? '?', team: (id: string) => teams[id] ?? '?' }
   const formatTime = (ms: number) => `<${ms}>`
-  const linesFor = (before: ConversationState, after: ConversationState, actors = { status: 'Alice', assignee: 'Bob', team: 'Dana' }) =>
-    describeChange(before, after, actors, names, formatTime)
+  const actor = (name: string) => ({ id: `id-of-${name}`, name })
+  const linesFor = (
+    before: ConversationState,
+    after: ConversationState,
+    actors = { status: actor('Alice'), assignee: actor('Bob'), team: actor('Dana') },
+  ) => describeChange(before, after, actors, names, formatTime)
 
   it('says nothing when nothing shown changed', () => {
     const s = state({ status: 'pending', assigneeId: ids.bob })
@@ -140,7 +144,16 @@ describe('describeChange', () => {
   })
 
   it('uses the actor of each field', () => {
-    const lines = linesFor(state({}), state({ status: 'resolved', assigneeId: ids.bob }), { status: 'System', assignee: 'Bob', team: 'x' })
-    expect(lines).toEqual(['System resolved the conversation', 'Bob assigned the conversation to Bob'])
+    const lines = linesFor(state({}), state({ status: 'resolved', assigneeId: ids.carol }), {
+      status: actor('System'),
+      assignee: actor('Bob'),
+      team: actor('x'),
+    })
+    expect(lines).toEqual(['System resolved the conversation', 'Bob assigned the conversation to Carol'])
+  })
+
+  it('says an agent who assigns to themself took the conversation', () => {
+    const lines = linesFor(state({}), state({ assigneeId: ids.bob }), { status: actor('x'), assignee: { id: ids.bob, name: 'Bob' }, team: actor('x') })
+    expect(lines).toEqual(['Bob took the conversation'])
   })
 })

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import * as Y from 'yjs'
 import { addLabel, removeLabel, writeField } from '../../../../shared/conversation-doc.ts'
 import { emptyConversationState, projectConversation } from '../../../../shared/project-conversation.ts'
-import { isContainedIn, mergeStates, projectState } from '../../../../client/sync/doc-state.ts'
+import { mergeStates, projectState } from '../../../../client/sync/doc-state.ts'
 import { captureUpdate, ids, newDoc, setStatus, write } from '../fixtures.ts'
 
 /** Two agents' concurrent edits to one conversation, each as its own update. */
@@ -65,39 +65,5 @@ describe('projectState', () => {
     writeField(doc, 'priority', { value: 'high' }, write(ids.bob, 22))
     addLabel(doc, 'vip', { by: ids.bob, at: 23 })
     expect(projectState(Y.encodeStateAsUpdate(doc))).toEqual(projectConversation(doc))
-  })
-})
-
-describe('isContainedIn', () => {
-  it('is true for an update already merged into the base', () => {
-    const { start, a, b } = concurrentEdits()
-    const base = mergeStates([start, a, b])
-    expect(isContainedIn(a, base)).toBe(true)
-    expect(isContainedIn(start, base)).toBe(true)
-  })
-
-  it('is false for an update the base lacks', () => {
-    const { start, a, b } = concurrentEdits()
-    expect(isContainedIn(b, mergeStates([start, a]))).toBe(false)
-    expect(isContainedIn(mergeStates([start, a]), start)).toBe(false)
-  })
-
-  it('is true for a state compared with itself, even when it holds deletions', () => {
-    // Overwriting a field deletes the old value, so every real conversation state has deletions.
-    const doc = newDoc(1)
-    setStatus(doc, 'pending', ids.alice, 1)
-    setStatus(doc, 'resolved', ids.alice, 2)
-    const state = Y.encodeStateAsUpdate(doc)
-    expect(isContainedIn(state, state)).toBe(true)
-    expect(isContainedIn(state, mergeStates([state, captureUpdate(doc, (d) => addLabel(d, 'vip', { by: ids.alice, at: 3 }))]))).toBe(true)
-  })
-
-  it('is false for an update that only deletes what the base still has', () => {
-    const doc = newDoc(1)
-    addLabel(doc, 'vip', { by: ids.alice, at: 1 })
-    const base = Y.encodeStateAsUpdate(doc)
-    const removal = captureUpdate(doc, (d) => removeLabel(d, 'vip'))
-    expect(isContainedIn(removal, base)).toBe(false)
-    expect(isContainedIn(removal, mergeStates([base, removal]))).toBe(true)
   })
 })
