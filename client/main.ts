@@ -5,13 +5,12 @@ import { createAppRouter } from './router.ts'
 import { useSessionStore } from './stores/session.ts'
 import './styles/main.css'
 
-// Order matters: the session (and with it the device database) is restored before the router
-// decides where a deep link may go, and before any view reads Dexie.
+// Order matters: the session (and with it the device database) is restored before the router is
+// installed, because installing it runs the first navigation, whose guard asks who is signed in.
 const app = createApp(App)
 const pinia = createPinia()
 app.use(pinia)
 const session = useSessionStore(pinia)
-const router = createAppRouter(session)
-app.use(router)
 await session.restore()
+app.use(createAppRouter(session))
 app.mount('#app')

@@ -20,3 +20,7 @@ export const initials = (name: string): string =>
     .join('')
 
 export const statusLabel = { open: 'Open', pending: 'Pending', snoozed: 'Snoozed', resolved: 'Resolved' } as const
+
+/** Tab counts stay narrow: 2616 reads 2.6k, 12400 reads 12k. */
+export const compactCount = (n: number): string =>
+  n < 1000 ? String(n) : n < 10_000 ? `${(Math.floor(n / 100) / 10).toString()}k` : `${Math.floor(n / 1000)}k`

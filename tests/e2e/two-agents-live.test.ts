@@ -80,6 +80,14 @@ describe('two agents on one conversation', () => {
     expect(await alice.getByRole('button', { name: 'Resolve' }).count()).toBe(1)
   })
 
+  it('a reload keeps Alice signed in on the same conversation, read from the device', async () => {
+    const before = alice.url()
+    await alice.reload()
+    await log(alice).getByText('charged twice for order 4411').waitFor()
+    expect(alice.url()).toBe(before)
+    await alice.getByRole('tab', { name: 'Open' }).waitFor()
+  })
+
   it('assignment by one agent shows in the other\'s view and list', async () => {
     await alice.getByRole('button', { name: 'Assign to me' }).click()
     await bob.getByRole('combobox', { name: 'Assignee' }).locator('option:checked', { hasText: 'Alice Martin' }).waitFor({ state: 'attached' })
