@@ -12,6 +12,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
+    // One bundle on purpose: an agent offline must be able to open every screen (no lazy chunks).
+    chunkSizeWarningLimit: 700,
   },
   server: {
     proxy: {

@@ -71,5 +71,7 @@ export const MessagePreview = z.object({
   kind: MessageKind,
   body: z.string(),
   at: Timestamp,
+  /** Who wrote a reply or note, so the list can say "You:" or the colleague's name. */
+  authorAgentId: Id.nullable(),
 })
 export type MessagePreview = z.infer<typeof MessagePreview>

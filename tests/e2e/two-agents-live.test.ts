@@ -38,7 +38,7 @@ describe('two agents on one conversation', () => {
     }
     await expect(statusBadge(alice).textContent()).resolves.toMatch(/Open/)
     await alice.getByRole('button', { name: 'Customer details' }).click()
-    const panel = alice.getByRole('complementary', { name: 'Customer' })
+    const panel = alice.getByRole('region', { name: 'Customer' })
     await panel.getByText(customer.email).waitFor()
     expect(await panel.getByText('Dana Whitfield').count()).toBeGreaterThan(0)
     await alice.getByRole('button', { name: 'Close customer details' }).click()

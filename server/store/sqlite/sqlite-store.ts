@@ -318,7 +318,7 @@ export class SqliteStore implements Store {
         )
         .run(
           shownInList ? 1 : 0, m.createdAt,
-          shownInList ? 1 : 0, JSON.stringify(previewOf(m.kind, m.body, m.createdAt)), seq,
+          shownInList ? 1 : 0, JSON.stringify(previewOf(m.kind, m.body, m.createdAt, m.authorAgentId)), seq,
           m.kind === 'incoming' ? 1 : 0, seq,
           visible ? 1 : 0, seq,
           m.conversationId,

@@ -7,7 +7,8 @@ const wellFormed = (text: string): boolean => !/[\uD800-\uDBFF](?![\uDC00-\uDFFF
 
 describe('previewOf', () => {
   it('keeps the kind and time', () => {
-    expect(previewOf('note', 'hi', 42)).toEqual({ kind: 'note', body: 'hi', at: 42 })
+    expect(previewOf('note', 'hi', 42)).toEqual({ kind: 'note', body: 'hi', at: 42, authorAgentId: null })
+    expect(previewOf('reply', 'hi', 42, 'agent-1').authorAgentId).toBe('agent-1')
   })
 
   it('collapses whitespace, newlines included, and trims', () => {

@@ -175,7 +175,7 @@ describe('feed', () => {
     contactId: randomUUID(),
     createdAt: 1,
     lastActivityAt: 2,
-    lastMessage: { kind: 'incoming', body: 'Hi', at: 2 },
+    lastMessage: { kind: 'incoming', body: 'Hi', at: 2, authorAgentId: null },
     lastMessageSeq: 3,
     lastCustomerMessageSeq: 3,
     lastVisibleSeq: 3,
