@@ -12,6 +12,7 @@ import { MessageService } from './services/messages.ts'
 import { publisherFor } from './services/publisher.ts'
 import { SnoozeWaker } from './services/snooze-waker.ts'
 import { DocRegistry } from './sync/doc-registry.ts'
+import { PresenceBoard } from './sync/presence-board.ts'
 
 /** The composition root: every service, wired once. Routes and sockets receive this. */
 export interface AppContext {
@@ -27,6 +28,7 @@ export interface AppContext {
   rules: ConversationRules
   apiChannel: ApiChannelService
   waker: SnoozeWaker
+  presence: PresenceBoard
 }
 
 export function createContext(config: Config, store: Store, clock: Clock): AppContext {
@@ -41,6 +43,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     store,
     {
       onEntries: publish,
+      onPresence: (live) => ctx.presence.onRoomChange(live),
       onStateChange: (change) => {
         if (change.after.status === 'snoozed' && change.after.snoozedUntil !== null) ctx.waker.notify(change.after.snoozedUntil)
         void ctx.rules.onStateChange(change)
@@ -64,6 +67,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     rules,
     apiChannel: new ApiChannelService(store, contacts, conversations, messages, rules),
     waker,
+    presence: new PresenceBoard(bus, docs),
   } satisfies AppContext)
   return ctx
 }

@@ -1,8 +1,8 @@
 import type { Context } from 'hono'
 import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
-import type { ErrorBody } from '../../shared/schemas/api.ts'
-import { InvalidFieldError, isDomainError } from '../services/errors.ts'
+import type { ErrorBody, ReplyCollision } from '../../shared/schemas/api.ts'
+import { InvalidFieldError, ReplyCollisionError, isDomainError } from '../services/errors.ts'
 import { InvalidUpdateError, UnknownConversationError } from '../sync/doc-registry.ts'
 
 export const fieldErrors = (error: ZodError): ErrorBody['fields'] =>
@@ -14,6 +14,8 @@ export function errorResponse(error: unknown, c: Context): Response {
     const status = error.status
     return c.json({ error: error.message || 'request rejected' } satisfies ErrorBody, status)
   }
+  if (error instanceof ReplyCollisionError)
+    return c.json({ error: error.message, code: 'reply_collision', messages: error.messages } satisfies ReplyCollision, 409)
   if (error instanceof InvalidFieldError)
     return c.json({ error: error.message, fields: [{ path: error.field, message: error.message }] } satisfies ErrorBody, 400)
   if (isDomainError(error)) return c.json({ error: error.message } satisfies ErrorBody, error.status)

@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { ConversationPatch, PostMessage, PostMessageResult } from '../../shared/schemas/api.ts'
+import { ConversationPatch, PostMessage, PostMessageResult, ReplyCollision } from '../../shared/schemas/api.ts'
 import { ConversationRow } from '../../shared/schemas/conversation.ts'
 import { Message } from '../../shared/schemas/entities.ts'
 import type { AppContext } from '../app-context.ts'
@@ -33,12 +33,19 @@ const postMessage = createRoute({
   path: '/api/conversations/{id}/messages',
   tags: ['conversations'],
   summary: 'Post a reply or an internal note; idempotent on the client-generated id',
+  description:
+    'A reply whose basedOnSeq is older than a customer-visible message from someone else is held (409, ' +
+    'code reply_collision) unless force is set: the send guard.',
   request: { params: IdParam, body: jsonBody(PostMessage) },
   responses: {
     201: json(PostMessageResult, 'Stored'),
     200: json(PostMessageResult, 'Already stored earlier under this id: the first result'),
     ...errors,
-    409: json(z.object({ error: z.string() }), 'The id belongs to a different message'),
+    409: json(
+      z.union([ReplyCollision, z.object({ error: z.string() })]),
+      'Held by the send guard (code reply_collision, with the messages the author has not seen; ' +
+        'send again with force to send anyway), or the id belongs to a different message',
+    ),
   },
 })
 

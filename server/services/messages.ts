@@ -2,7 +2,8 @@ import type { Message } from '../../shared/schemas/entities.ts'
 import type { PostMessage } from '../../shared/schemas/api.ts'
 import type { AgentRecord, Store } from '../store/types.ts'
 import type { Clock } from './clock.ts'
-import { ConflictError, NotFoundError } from './errors.ts'
+import { ConflictError, NotFoundError, ReplyCollisionError } from './errors.ts'
+import { replyCollisions } from '../../shared/send-guard.ts'
 import type { Publish } from './publisher.ts'
 
 export class MessageService {
@@ -17,6 +18,14 @@ export class MessageService {
   async postAgentMessage(agent: AgentRecord, conversationId: string, input: PostMessage): Promise<{ message: Message; duplicate: boolean }> {
     const conversation = await this.store.getConversation(conversationId)
     if (!conversation || conversation.row.accountId !== agent.accountId) throw new NotFoundError('conversation not found')
+    // A retry of a stored message returns it, collision or not: it was sent already.
+    const earlier = await this.store.getMessage(input.id)
+    if (earlier) return this.sameMessage(earlier, agent, conversationId, input)
+    if (input.kind === 'reply' && !input.force) {
+      const newer = await this.store.visibleMessagesAfter(conversationId, input.basedOnSeq)
+      const collisions = replyCollisions(newer, input.basedOnSeq, agent.id)
+      if (collisions.length > 0) throw new ReplyCollisionError(collisions)
+    }
     const result = await this.store.insertMessage({
       id: input.id,
       accountId: agent.accountId,
@@ -26,15 +35,16 @@ export class MessageService {
       authorAgentId: agent.id,
       createdAt: this.clock.now(),
     })
-    if (!result.created) {
-      const m = result.message
-      // An id is only "the same message" if it is the same message: never reveal or reuse another's.
-      if (m.accountId !== agent.accountId || m.conversationId !== conversationId || m.kind !== input.kind)
-        throw new ConflictError('this message id is already used by another message')
-      return { message: m, duplicate: true }
-    }
+    if (!result.created) return this.sameMessage(result.message, agent, conversationId, input)
     this.publish(agent.accountId, result.entries)
     return { message: result.message, duplicate: false }
+  }
+
+  /** An id is only "the same message" if it is the same message: never reveal or reuse another's. */
+  private sameMessage(m: Message, agent: AgentRecord, conversationId: string, input: PostMessage) {
+    if (m.accountId !== agent.accountId || m.conversationId !== conversationId || m.kind !== input.kind)
+      throw new ConflictError('this message id is already used by another message')
+    return { message: m, duplicate: true }
   }
 
   async addIncoming(accountId: string, conversationId: string, body: string, id: string = this.clock.id()): Promise<Message> {

@@ -24,6 +24,8 @@ export interface DocRegistryHooks {
   onEntries(accountId: string, entries: FeedEntry[]): void
   /** A projected field changed; runs after the change is persisted, outside the doc's write chain. */
   onStateChange(change: StateChange): void
+  /** Someone came, went, or changed what they are doing in a room. */
+  onPresence(live: LiveDoc): void
 }
 
 export interface DocRegistryOptions {
@@ -59,6 +61,11 @@ export class DocRegistry {
     return this.live.has(conversationId)
   }
 
+  /** The docs held in memory for an account (where presence can be). */
+  *loadedOf(accountId: string): Iterable<LiveDoc> {
+    for (const live of this.live.values()) if (live.accountId === accountId) yield live
+  }
+
   /** Loads (or returns) the doc; concurrent callers share one load. */
   async open(conversationId: string): Promise<LiveDoc> {
     const existing = this.live.get(conversationId)
@@ -76,7 +83,7 @@ export class DocRegistry {
     if (!stored) throw new UnknownConversationError(conversationId)
     const rows = await this.store.loadDocUpdates(docName(conversationId))
     // The baseline is what SQL holds, so a projection lost to a crash after an append is repaired below.
-    const live = new LiveDoc(conversationId, stored.row.accountId, ConversationState.parse(stored.row))
+    const live = new LiveDoc(conversationId, stored.row.accountId, ConversationState.parse(stored.row), this.hooks.onPresence)
     Y.transact(live.doc, () => {
       for (const row of rows) Y.applyUpdate(live.doc, row.data)
     })

@@ -35,11 +35,14 @@ export class LiveDoc {
     readonly conversationId: string,
     readonly accountId: string,
     public projection: ConversationState,
+    onPresence: (live: LiveDoc) => void,
   ) {
     this.awareness = new Awareness(this.doc)
     // The server has no presence of its own.
     this.awareness.setLocalState(null)
     this.awareness.on('update', (change: AwarenessChange, origin: unknown) => this.relayAwareness(change, origin))
+    // 'change' (unlike 'update') skips the periodic renewals: only real comings, goings and edits.
+    this.awareness.on('change', () => onPresence(this))
   }
 
   private relayAwareness({ added, updated, removed }: AwarenessChange, origin: unknown): void {

@@ -8,6 +8,7 @@ import { applyValidated } from './doc-registry.ts'
 import type { LiveDoc, RoomPeer } from './live-doc.ts'
 import type { UpdateOrigin } from './origins.ts'
 import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from './protocol.ts'
+import { sanitizeAwarenessUpdate } from './presence.ts'
 
 /** Close codes in the application range; the reason text says what was wrong. */
 export const CLOSE_PROTOCOL_ERROR = 4400
@@ -24,9 +25,9 @@ export class SyncConnection implements RoomPeer {
     private readonly ws: WebSocket,
     private readonly live: LiveDoc,
     private readonly registry: DocRegistry,
-    agentId: string,
+    private readonly agent: { id: string; name: string },
   ) {
-    this.origin = { kind: 'agent', agentId, connection: this }
+    this.origin = { kind: 'agent', agentId: agent.id, connection: this }
     registry.join(live, this)
     ws.on('message', (data, isBinary) => this.receive(data as Buffer, isBinary))
     ws.on('close', () => this.dispose())
@@ -79,9 +80,13 @@ export class SyncConnection implements RoomPeer {
         }
         return
       }
-      case MESSAGE_AWARENESS:
-        applyAwarenessUpdate(this.live.awareness, decoding.readVarUint8Array(decoder), this)
+      case MESSAGE_AWARENESS: {
+        const states = this.live.awareness.getStates()
+        const foreign = (client: number) => states.has(client) && !this.awarenessIds.has(client)
+        const update = sanitizeAwarenessUpdate(decoding.readVarUint8Array(decoder), this.agent, this.awarenessIds, foreign)
+        if (update) applyAwarenessUpdate(this.live.awareness, update, this)
         return
+      }
       case MESSAGE_QUERY_AWARENESS:
         this.send(this.awarenessMessage([...this.live.awareness.getStates().keys()]))
         return

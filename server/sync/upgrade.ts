@@ -55,7 +55,7 @@ export function attachWebSockets(server: Server, ctx: AppContext): { close(): vo
     if (url.pathname === '/api/feed/live') {
       return wss.handleUpgrade(req, socket, head, (ws) => {
         track(ws)
-        serveFeedSocket(ws, agent.accountId, ctx.bus)
+        serveFeedSocket(ws, agent.accountId, ctx.bus, ctx.presence)
       })
     }
     if (url.pathname.startsWith('/sync/')) {
@@ -69,7 +69,7 @@ export function attachWebSockets(server: Server, ctx: AppContext): { close(): vo
         // without calling back: either way the hold can end once this returns.
         wss.handleUpgrade(req, socket, head, (ws) => {
           track(ws)
-          new SyncConnection(ws, live, ctx.docs, agent.id)
+          new SyncConnection(ws, live, ctx.docs, { id: agent.id, name: agent.name })
         })
       } finally {
         ctx.docs.release(live)

@@ -34,10 +34,20 @@ export const PostMessage = z.object({
   body: z.string().trim().min(1).max(MaxBody),
   /** The newest message seq the author had seen; the send guard (DESIGN §4 rule 6) compares with it. */
   basedOnSeq: z.number().int().nonnegative(),
+  /** "Send anyway": the author has seen the colliding messages and sends regardless. */
+  force: z.boolean().optional(),
 })
 export type PostMessage = z.infer<typeof PostMessage>
 
 export const PostMessageResult = z.object({ message: Message, duplicate: z.boolean() })
+
+/** 409 answer of the send guard: the reply was not stored; these are what its author has not seen. */
+export const ReplyCollision = z.object({
+  error: z.string(),
+  code: z.literal('reply_collision'),
+  messages: z.array(Message),
+})
+export type ReplyCollision = z.infer<typeof ReplyCollision>
 export type PostMessageResult = z.infer<typeof PostMessageResult>
 
 /** A conversation doc is small; 1 MB of base64 is far beyond any real one. */

@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Contact, Message } from './entities.ts'
 import { ConversationRow } from './conversation.ts'
+import { ConversationPresence } from '../presence.ts'
 
 const Seq = z.number().int().positive()
 
@@ -30,3 +31,15 @@ export const FeedPush = z.object({
   entries: z.array(FeedEntry),
 })
 export type FeedPush = z.infer<typeof FeedPush>
+
+/** Presence of agents in conversations, pushed on the feed socket for the list: a snapshot of every
+ *  occupied conversation when the socket opens, then one message per change. */
+export const PresencePush = z.object({
+  type: z.literal('presence'),
+  snapshot: z.boolean(),
+  conversations: z.array(ConversationPresence),
+})
+export type PresencePush = z.infer<typeof PresencePush>
+
+export const FeedSocketMessage = z.discriminatedUnion('type', [FeedPush, PresencePush])
+export type FeedSocketMessage = z.infer<typeof FeedSocketMessage>

@@ -1,4 +1,5 @@
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
+import type { PresenceState } from '../../shared/presence.ts'
 import { addLabel, readField, readLabels, writeField } from '../../shared/conversation-doc.ts'
 import { eventually } from '../support/eventually.ts'
 import { type AgentClient, TestServer } from '../support/server.ts'
@@ -97,14 +98,17 @@ describe('two y-websocket clients in one room', () => {
     const { conversationId } = await server.customerWrites({ email: 'gil@customer.test' }, 'Anyone there?')
     const a = await sockets.room(server, conversationId, { token: alice.token })
     const b = await sockets.room(server, conversationId, { token: bob.token })
-    a.provider.awareness.setLocalState({ agentId: alice.agent.id, typing: 'reply' })
-    b.provider.awareness.setLocalState({ agentId: bob.agent.id, typing: null })
+    // The server stamps each agent's real name and colour, whatever the client claimed.
+    a.provider.awareness.setLocalState({ user: { id: alice.agent.id, name: 'whoever', color: 'x' }, activity: 'replying' })
+    b.provider.awareness.setLocalState({ user: { id: bob.agent.id, name: 'Bob Keller', color: 'x' }, activity: 'viewing' })
     const others = (client: typeof a) =>
-      [...client.provider.awareness.getStates().entries()].filter(([id]) => id !== client.doc.clientID).map(([, state]) => state)
+      [...client.provider.awareness.getStates().entries()]
+        .filter(([id, state]) => id !== client.doc.clientID && Object.keys(state).length > 0)
+        .map(([, state]) => ({ id: (state as PresenceState).user.id, name: (state as PresenceState).user.name, activity: (state as PresenceState).activity }))
 
     await eventually(() => {
-      expect(others(b)).toEqual([{ agentId: alice.agent.id, typing: 'reply' }])
-      expect(others(a)).toEqual([{ agentId: bob.agent.id, typing: null }])
+      expect(others(b)).toEqual([{ id: alice.agent.id, name: 'Alice Martin', activity: 'replying' }])
+      expect(others(a)).toEqual([{ id: bob.agent.id, name: 'Bob Keller', activity: 'viewing' }])
     })
     // A third device joining late is told who is already there.
     const c = await sockets.room(server, conversationId, { token: alice.token })
@@ -114,7 +118,7 @@ describe('two y-websocket clients in one room', () => {
     // (The third device never set a state of its own, so it shows to nobody.)
     await eventually(() => {
       expect(others(b)).toEqual([])
-      expect(others(c)).toEqual([{ agentId: bob.agent.id, typing: null }])
+      expect(others(c)).toEqual([{ id: bob.agent.id, name: 'Bob Keller', activity: 'viewing' }])
     })
     // Presence is never persisted: the doc holds nothing of it.
     expect((await bob.conversation(conversationId)).conversation.priority).toBe('none')

@@ -5,7 +5,7 @@ import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { WebsocketProvider } from 'y-websocket'
 import { docName } from '../../shared/conversation-doc.ts'
-import { FeedPush, type FeedEntry } from '../../shared/schemas/feed.ts'
+import { FeedSocketMessage, type FeedEntry, type FeedPush, type PresencePush } from '../../shared/schemas/feed.ts'
 import type { TestServer } from './server.ts'
 
 // WebSocket clients as the app's would be, in Node: y-websocket providers for conversation rooms, a
@@ -62,6 +62,8 @@ export interface RoomClient {
 export interface FeedClient {
   socket: WebSocket
   pushes: FeedPush[]
+  /** Presence messages, the snapshot sent on connect first. */
+  presence: PresencePush[]
   entries(): FeedEntry[]
   closed: Promise<CloseInfo>
 }
@@ -116,10 +118,18 @@ export class SocketPool {
 
   /** The feed socket `/api/feed/live`, open. */
   async feed(server: TestServer, auth: SocketAuth): Promise<FeedClient> {
-    const socket = await this.open(`${server.wsUrl}/api/feed/live`, auth)
     const pushes: FeedPush[] = []
-    socket.on('message', (data) => pushes.push(FeedPush.parse(JSON.parse(String(data)))))
-    return { socket, pushes, entries: () => pushes.flatMap((p) => p.entries), closed: closeOf(socket) }
+    const presence: PresencePush[] = []
+    // Listening from the start: the server's first frame (the presence snapshot) can arrive together
+    // with the upgrade answer, before `open` has resolved.
+    const socket = await this.open(`${server.wsUrl}/api/feed/live`, auth, (s) =>
+      s.on('message', (data) => {
+        const message = FeedSocketMessage.parse(JSON.parse(String(data)))
+        if (message.type === 'entries') pushes.push(message)
+        else presence.push(message)
+      }),
+    )
+    return { socket, pushes, presence, entries: () => pushes.flatMap((p) => p.entries), closed: closeOf(socket) }
   }
 
   /** A raw socket, open, recording the binary frames it receives. */
@@ -130,8 +140,9 @@ export class SocketPool {
     return { socket, frames, closed: closeOf(socket) }
   }
 
-  private open(url: string, auth: SocketAuth): Promise<WebSocket> {
+  private open(url: string, auth: SocketAuth, listen?: (socket: WebSocket) => void): Promise<WebSocket> {
     const socket = new WebSocket(url, { headers: authHeaders(auth) })
+    listen?.(socket)
     const close = () => socket.terminate()
     this.closers.add(close)
     return new Promise((resolve, reject) => {
