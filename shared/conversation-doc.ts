@@ -139,3 +139,31 @@ export function readLabels(doc: Y.Doc): string[] {
   }
   return [...names].sort()
 }
+
+// The shared in-progress note (a Y.Text every agent in the conversation co-edits) carries an id for
+// the note it will become, chosen when the draft starts. "Add note" posts the note under that id, so
+// two agents pressing it at once still make one note (the server is idempotent on message ids).
+export const noteMeta = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('noteMeta')
+
+export function noteDraftId(doc: Y.Doc): string | null {
+  const id = noteMeta(doc).get('draftId')
+  return typeof id === 'string' && Id.safeParse(id).success ? id : null
+}
+
+/** Called in the transaction of an edit to the note: gives a draft that has none its id. */
+export function ensureNoteDraftId(doc: Y.Doc, newId: string): void {
+  if (noteDraftId(doc) === null) noteMeta(doc).set('draftId', newId)
+}
+
+/** Turns the shared draft into what "Add note" posts, and clears it for everyone, in one transaction. */
+export function takeNoteDraft(doc: Y.Doc, fallbackId: string, origin: unknown = null): { id: string; body: string } | null {
+  const text = noteText(doc)
+  const body = text.toString().trim()
+  if (body === '') return null
+  const id = noteDraftId(doc) ?? fallbackId
+  doc.transact(() => {
+    text.delete(0, text.length)
+    noteMeta(doc).delete('draftId')
+  }, origin)
+  return { id, body }
+}

@@ -1,5 +1,16 @@
 import Dexie, { type Table } from 'dexie'
-import type { ContactRecord, ConversationRecord, DocRecord, MessageRecord, MetaRecord, OutboxItem } from './records.ts'
+import type {
+  ContactRecord,
+  ConversationRecord,
+  DocRecord,
+  DraftRecord,
+  MessageRecord,
+  MetaRecord,
+  NoticeRecord,
+  OutboxItem,
+  PresenceRecord,
+  WriteRecord,
+} from './records.ts'
 
 /** The device's database, one per signed-in agent. Views only read it (through liveQuery); the sync
  *  engine alone writes it. */
@@ -10,6 +21,10 @@ export class InboxDatabase extends Dexie {
   docs!: Table<DocRecord, string>
   outbox!: Table<OutboxItem, string>
   meta!: Table<MetaRecord, string>
+  drafts!: Table<DraftRecord, string>
+  writes!: Table<WriteRecord, [string, string]>
+  notices!: Table<NoticeRecord, number>
+  presence!: Table<PresenceRecord, string>
 
   constructor(name: string) {
     super(name)
@@ -22,6 +37,12 @@ export class InboxDatabase extends Dexie {
       docs: 'id, dirty',
       outbox: 'id, conversationId, createdAt, state',
       meta: 'key',
+    })
+    this.version(2).stores({
+      drafts: 'conversationId',
+      writes: '[conversationId+field], conversationId',
+      notices: '++id, conversationId',
+      presence: 'conversationId',
     })
   }
 }

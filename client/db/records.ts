@@ -22,8 +22,9 @@ export interface DocRecord {
 }
 
 /** waiting: not yet accepted; sending: a request is in flight; sent: accepted, its feed entry not yet
- *  here; failed: the server refused it (the agent can retry or discard). */
-export type OutboxState = 'waiting' | 'sending' | 'sent' | 'failed'
+ *  here; held: the send guard found newer messages and the author must decide (DESIGN §4 rule 6);
+ *  failed: the server refused it (the agent can retry or discard). */
+export type OutboxState = 'waiting' | 'sending' | 'sent' | 'held' | 'failed'
 
 export interface OutboxItem {
   id: string
@@ -36,6 +37,42 @@ export interface OutboxItem {
   state: OutboxState
   error: string | null
   attempts: number
+  /** Set by "Send anyway": the author has seen the colliding messages. */
+  force?: boolean
+  /** What the send guard answered with, while held. */
+  collisions?: MessageRecord[]
+}
+
+/** A reply being written, private to its author and kept on the device. `seenSeq` is the newest
+ *  message seq when the draft was last edited: a message that arrives while it sits unchanged has
+ *  not been read (the send guard's basedOnSeq). */
+export interface DraftRecord {
+  conversationId: string
+  body: string
+  seenSeq: number
+  updatedAt: number
+}
+
+/** The agent's own latest write of a field, kept until it is known to have won or lost. */
+export interface WriteRecord {
+  conversationId: string
+  field: 'status' | 'assignee' | 'team' | 'priority'
+  writeId: string
+  over: string | null
+}
+
+/** "Bob assigned this to himself at the same time": told once, until dismissed. */
+export interface NoticeRecord {
+  id?: number
+  conversationId: string
+  text: string
+  at: number
+}
+
+/** Who else is in a conversation, as the server last said (ephemeral, refreshed on reconnect). */
+export interface PresenceRecord {
+  conversationId: string
+  agents: { id: string; activity: 'viewing' | 'replying' | 'noting' }[]
 }
 
 export type MetaRecord =

@@ -64,7 +64,7 @@ export const useSessionStore = defineStore('session', () => {
   function start(local: InboxDatabase, ws: Workspace): void {
     db.value = local
     workspace.value = ws
-    engine.value = new SyncEngine(local, `inbox-sync-${ws.me.id}`, { onUnauthorized: () => (expired.value = true) })
+    engine.value = new SyncEngine(local, `inbox-sync-${ws.me.id}`, ws.me, { onUnauthorized: () => (expired.value = true) })
     engine.value.start()
     state.value = 'signed-in'
   }

@@ -3,6 +3,7 @@ import type { FeedEntry } from '../../shared/schemas/feed.ts'
 import type { InboxDatabase } from '../db/database.ts'
 import { type ConversationRecord, type DocRecord, toConversationRecord } from '../db/records.ts'
 import { mergeStates, projectState } from './doc-state.ts'
+import { checkWrites, checkWritesTables } from './check-writes.ts'
 
 /**
  * Writes a run of feed entries and the new cursor in one transaction, so the device never holds a
@@ -12,7 +13,8 @@ import { mergeStates, projectState } from './doc-state.ts'
  * shown once, either queued or stored.
  */
 export async function applyFeedEntries(db: InboxDatabase, entries: FeedEntry[], cursor: number): Promise<void> {
-  await db.transaction('rw', [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.meta], async () => {
+  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, ...checkWritesTables(db)]
+  await db.transaction('rw', tables, async () => {
     const conversations = entries.filter((e) => e.kind === 'conversation')
     const stored = await db.docs.bulkGet(conversations.map((e) => e.conversation.id))
     const docs: DocRecord[] = []
@@ -34,6 +36,7 @@ export async function applyFeedEntries(db: InboxDatabase, entries: FeedEntry[], 
       db.outbox.bulkDelete(messages.map((m) => m.id)),
       db.meta.put({ key: 'cursor', value: cursor }),
     ])
+    for (const doc of docs) await checkWrites(db, doc.id, doc.update, Date.now())
   })
 }
 
@@ -42,7 +45,7 @@ export async function applyFeedEntries(db: InboxDatabase, entries: FeedEntry[], 
  * agent's own edit, to be pushed until the server acknowledges it.
  */
 export async function mergeDoc(db: InboxDatabase, id: string, update: Uint8Array, local: boolean): Promise<void> {
-  await db.transaction('rw', [db.docs, db.conversations], async () => {
+  await db.transaction('rw', [db.docs, db.conversations, ...checkWritesTables(db)], async () => {
     const existing = await db.docs.get(id)
     const merged = existing ? mergeStates([existing.update, update]) : update
     await db.docs.put({
@@ -53,6 +56,7 @@ export async function mergeDoc(db: InboxDatabase, id: string, update: Uint8Array
     })
     const row = await db.conversations.get(id)
     if (row) await db.conversations.put(toConversationRecord({ ...row, ...projectState(merged) }))
+    await checkWrites(db, id, merged, Date.now())
   })
 }
 

@@ -6,16 +6,26 @@ import type { DocsSyncResult } from '../../shared/schemas/api.ts'
 import { api, socketUrl } from '../api/http.ts'
 import type { InboxDatabase } from '../db/database.ts'
 import { acknowledgeDoc, mergeDoc } from './apply-feed.ts'
+import { backoffDelay } from './backoff.ts'
+import { type Activity, type PresenceState, agentColor } from '../../shared/presence.ts'
 
 /** Transaction origins on the device: edits from the feed or the bulk endpoint are already stored. */
 const STORED = Symbol('stored')
 
 const PUSH_BATCH = 200
 
-interface OpenDoc {
+export interface OpenDoc {
+  conversationId: string
   doc: Y.Doc
-  provider: WebsocketProvider | null
+  provider: WebsocketProvider
   refs: number
+  attempts: number
+  retry: ReturnType<typeof setTimeout> | null
+}
+
+export interface Me {
+  id: string
+  name: string
 }
 
 /**
@@ -30,14 +40,36 @@ export class DocSync {
 
   constructor(
     private readonly db: InboxDatabase,
+    private readonly me: Me,
     private readonly onLocalEdit: () => void,
   ) {}
 
   setOnline(online: boolean): void {
     this.online = online
-    for (const entry of this.open.values()) {
-      if (online) entry.provider?.connect()
-    }
+    if (!online) return
+    for (const entry of this.open.values()) this.reconnect(entry, 0)
+  }
+
+  /** Reconnects a room after a delay with full jitter (y-websocket's own backoff has none), so a
+   *  server restart does not bring every tablet back at the same instant. */
+  private reconnect(entry: OpenDoc, delay: number): void {
+    if (entry.retry) clearTimeout(entry.retry)
+    entry.retry = setTimeout(() => {
+      entry.retry = null
+      if (this.open.get(entry.conversationId) === entry) entry.provider.connect()
+    }, delay)
+  }
+
+  get(conversationId: string): OpenDoc | undefined {
+    return this.open.get(conversationId)
+  }
+
+  /** What the agent is doing in a conversation, for the others' presence. */
+  setActivity(conversationId: string, activity: Activity, noteCursor: { anchor: string; head: string } | null = null): void {
+    const awareness = this.open.get(conversationId)?.provider.awareness
+    if (!awareness) return
+    const state: PresenceState = { user: { ...this.me, color: agentColor(this.me.id) }, activity, noteCursor }
+    awareness.setLocalState(state)
   }
 
   /** Loads the doc from Dexie and joins its room; reference-counted by the views that use it. */
@@ -48,22 +80,39 @@ export class DocSync {
       return existing
     }
     const doc = new Y.Doc()
-    const entry: OpenDoc = { doc, provider: null, refs: 1 }
-    this.open.set(conversationId, entry)
     const stored = await this.db.docs.get(conversationId)
+    const again = this.open.get(conversationId)
+    if (again) {
+      doc.destroy()
+      again.refs += 1
+      return again
+    }
     if (stored) Y.applyUpdate(doc, stored.update, STORED)
+    const provider = new WebsocketProvider(socketUrl('/sync'), docName(conversationId), doc, {
+      connect: false,
+      disableBc: true,
+      // Reconnecting is ours (with jitter): a closed socket stays closed until reconnect() says.
+      shouldReconnect: () => false,
+    })
+    const entry: OpenDoc = { conversationId, doc, provider, refs: 1, attempts: 0, retry: null }
+    this.open.set(conversationId, entry)
     doc.on('update', (update: Uint8Array, origin: unknown) => {
       if (origin === STORED) return
-      const local = origin !== entry.provider
+      const local = origin !== provider
       void mergeDoc(this.db, conversationId, update, local).then(() => {
         if (local) this.onLocalEdit()
       })
     })
-    entry.provider = new WebsocketProvider(socketUrl('/sync'), docName(conversationId), doc, {
-      connect: this.online,
-      disableBc: true,
-      maxBackoffTime: 10_000,
+    provider.on('sync', (synced: boolean) => {
+      if (synced) entry.attempts = 0
     })
+    provider.on('closed', (close: { code: number }) => {
+      // 4400-4499: the server decided (no access, bad frame); retrying cannot help.
+      if (close.code >= 4400 && close.code < 4500) return
+      if (this.online) this.reconnect(entry, backoffDelay(entry.attempts++, { base: 500, max: 15_000 }))
+    })
+    this.setActivity(conversationId, 'viewing')
+    if (this.online) provider.connect()
     return entry
   }
 
@@ -71,7 +120,9 @@ export class DocSync {
     const entry = this.open.get(conversationId)
     if (!entry || --entry.refs > 0) return
     this.open.delete(conversationId)
-    entry.provider?.destroy()
+    if (entry.retry) clearTimeout(entry.retry)
+    entry.provider.awareness.setLocalState(null)
+    entry.provider.destroy()
     entry.doc.destroy()
   }
 

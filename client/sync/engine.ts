@@ -1,8 +1,8 @@
 import { liveQuery, type Subscription } from 'dexie'
 import { decodeBytes } from '../../shared/base64.ts'
-import type { FeedEntry } from '../../shared/schemas/feed.ts'
+import type { FeedEntry, PresencePush } from '../../shared/schemas/feed.ts'
 import type { InboxDatabase } from '../db/database.ts'
-import { DocSync } from './docs.ts'
+import { DocSync, type Me } from './docs.ts'
 import { FeedSync } from './feed.ts'
 import { OutboxSender } from './outbox.ts'
 
@@ -28,15 +28,17 @@ export class SyncEngine {
   constructor(
     private readonly db: InboxDatabase,
     private readonly lockName: string,
+    me: Me,
     private readonly events: EngineEvents,
   ) {
-    this.docs = new DocSync(db, () => this.schedulePush())
+    this.docs = new DocSync(db, me, () => this.schedulePush())
     this.outbox = new OutboxSender(db)
     this.feed = new FeedSync(db, {
       onConnection: (online) => this.setOnline(online),
       onProgress: (done, total) => void this.writeConnection(this.online, done >= total ? null : done / total),
       onEntries: (entries) => this.showInOpenDocs(entries),
       onUnauthorized: () => this.events.onUnauthorized(),
+      onPresence: (push) => void this.storePresence(push),
     })
     window.addEventListener('online', this.onBrowserOnline)
   }
@@ -83,10 +85,23 @@ export class SyncEngine {
     this.online = online
     this.docs.setOnline(online)
     void this.writeConnection(online, null)
+    if (!online) void this.db.presence.clear()
     if (online) {
       void this.flushOutbox()
       this.schedulePush(0)
     }
+  }
+
+  /** Presence is kept in Dexie so that every tab's list shows it; it is thrown away when the feed
+   *  socket drops, since nobody would tell us that people left. */
+  private async storePresence(push: PresencePush): Promise<void> {
+    await this.db.transaction('rw', this.db.presence, async () => {
+      if (push.snapshot) await this.db.presence.clear()
+      for (const p of push.conversations) {
+        if (p.agents.length === 0) await this.db.presence.delete(p.conversationId)
+        else await this.db.presence.put(p)
+      }
+    })
   }
 
   private async writeConnection(online: boolean, progress: number | null): Promise<void> {

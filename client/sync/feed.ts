@@ -1,4 +1,4 @@
-import { FeedPage, FeedPush, type FeedEntry } from '../../shared/schemas/feed.ts'
+import { FeedPage, FeedSocketMessage, type FeedEntry, type FeedPush, type PresencePush } from '../../shared/schemas/feed.ts'
 import { api, socketUrl } from '../api/http.ts'
 import { type InboxDatabase, readMeta } from '../db/database.ts'
 import { applyFeedEntries } from './apply-feed.ts'
@@ -13,6 +13,8 @@ export interface FeedEvents {
   /** Entries were stored (for listeners such as the open conversation's doc). */
   onEntries(entries: FeedEntry[]): void
   onUnauthorized(): void
+  /** Who is in which conversation (a snapshot when the socket opens, then changes). */
+  onPresence(push: PresencePush): void
 }
 
 /**
@@ -100,8 +102,10 @@ export class FeedSync {
       this.pull().catch((error: unknown) => this.handleError(error))
     }
     socket.onmessage = (event) => {
-      const parsed = FeedPush.safeParse(JSON.parse(String(event.data)))
-      if (parsed.success) this.applyPush(parsed.data).catch((error: unknown) => this.handleError(error))
+      const parsed = FeedSocketMessage.safeParse(JSON.parse(String(event.data)))
+      if (!parsed.success) return
+      if (parsed.data.type === 'presence') this.events.onPresence(parsed.data)
+      else this.applyPush(parsed.data).catch((error: unknown) => this.handleError(error))
     }
     let opened = false
     socket.addEventListener('open', () => (opened = true))

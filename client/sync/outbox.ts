@@ -1,4 +1,4 @@
-import type { PostMessageResult } from '../../shared/schemas/api.ts'
+import { ReplyCollision, type PostMessageResult } from '../../shared/schemas/api.ts'
 import { ApiError, api } from '../api/http.ts'
 import type { InboxDatabase } from '../db/database.ts'
 import type { OutboxItem } from '../db/records.ts'
@@ -13,14 +13,16 @@ export async function enqueue(db: InboxDatabase, item: NewOutboxItem, now: numbe
   await db.outbox.add({ ...item, createdAt: now, state: 'waiting', error: null, attempts: 0 })
 }
 
-/** Which items to send now: oldest first, and within a conversation never past one still waiting or
- *  sending, so a conversation's messages arrive in the order they were written. A refused (failed) item
- *  does not hold the others back: it needs the agent, and may never be sent. */
+/** Which items to send now: oldest first, and within a conversation never past one still waiting,
+ *  sending or held, so a conversation's messages arrive in the order they were written. A refused
+ *  (failed) item does not hold the others back: it needs the agent, and may never be sent. */
 export function sendable(items: OutboxItem[]): OutboxItem[] {
   const blocked = new Set<string>()
   const ready: OutboxItem[] = []
   for (const item of [...items].sort((a, b) => a.createdAt - b.createdAt)) {
     if (item.state === 'sent' || item.state === 'failed') continue
+    // A held reply waits for its author; what was written after it waits too, to keep the order.
+    if (item.state === 'held') blocked.add(item.conversationId)
     if (blocked.has(item.conversationId)) continue
     blocked.add(item.conversationId)
     ready.push(item)
@@ -70,11 +72,17 @@ export class OutboxSender {
     await this.db.outbox.update(item.id, { state: 'sending', attempts: item.attempts + 1 })
     try {
       await api<PostMessageResult>(`/api/conversations/${item.conversationId}/messages`, {
-        body: { id: item.id, kind: item.kind, body: item.body, basedOnSeq: item.basedOnSeq },
+        body: { id: item.id, kind: item.kind, body: item.body, basedOnSeq: item.basedOnSeq, force: item.force ?? false },
       })
       // Kept as "sent" until its feed entry arrives and replaces it (see applyFeedEntries).
       await this.db.outbox.update(item.id, { state: 'sent', error: null })
     } catch (error) {
+      const collision = error instanceof ApiError && error.status === 409 ? ReplyCollision.safeParse(error.body) : null
+      if (collision?.success) {
+        // DESIGN §4 rule 6: never sent silently; it waits for its author's "Send anyway" or "Edit".
+        await this.db.outbox.update(item.id, { state: 'held', collisions: collision.data.messages, error: null })
+        return
+      }
       if (error instanceof ApiError && isRefusal(error.status)) {
         await this.db.outbox.update(item.id, { state: 'failed', error: error.message })
         return
@@ -88,6 +96,12 @@ export class OutboxSender {
   /** The agent asked to try a failed item again. */
   async retry(id: string): Promise<void> {
     await this.db.outbox.update(id, { state: 'waiting', error: null })
+    await this.flush()
+  }
+
+  /** "Send anyway" on a held reply: its author has seen what arrived meanwhile. */
+  async sendAnyway(id: string): Promise<void> {
+    await this.db.outbox.update(id, { state: 'waiting', force: true, collisions: [] })
     await this.flush()
   }
 }
