@@ -1,7 +1,7 @@
 import { storeToRefs } from 'pinia'
 import type * as Y from 'yjs'
-import { addLabel, removeLabel, writeField, type Status } from '../../shared/conversation-doc.ts'
-import type { ConversationRecord } from '../db/records.ts'
+import { addLabel, removeLabel, writeField, type FieldName, type Status } from '../../shared/conversation-doc.ts'
+import type { ConversationRecord, OutboxItem } from '../db/records.ts'
 import { useSessionStore } from '../stores/session.ts'
 import { enqueue } from '../sync/outbox.ts'
 import { uuid } from '../lib/uuid.ts'
@@ -17,11 +17,22 @@ export function useConversationActions() {
   const ctx = () => ({ by: me.value!.id, at: Date.now(), writeId: uuid() })
   const edit = (id: string, change: (doc: Y.Doc) => void) => engine.value!.docs.edit(id, change)
 
+  /** Writes a field and remembers the write, to tell the agent if a concurrent one wins instead. */
+  async function write<F extends FieldName>(id: string, field: F, input: Parameters<typeof writeField<F>>[2]) {
+    let written: { writeId: string; over: string | null } | null = null
+    await edit(id, (doc) => {
+      written = writeField(doc, field, input, ctx())
+    })
+    const w = written as { writeId: string; over: string | null } | null
+    if (w) await db.value!.writes.put({ conversationId: id, field, writeId: w.writeId, over: w.over })
+  }
+
   /** A status records the newest message the agent had seen (DESIGN §4 rule 3). */
-  function setStatus(row: ConversationRecord, value: Status, snoozedUntil: number | null = null) {
-    return edit(row.id, (doc) =>
-      writeField(doc, 'status', { value, snoozedUntil: value === 'snoozed' ? snoozedUntil : null, seenSeq: row.lastMessageSeq }, ctx()),
-    )
+  const setStatus = (row: ConversationRecord, value: Status, snoozedUntil: number | null = null) =>
+    write(row.id, 'status', { value, snoozedUntil: value === 'snoozed' ? snoozedUntil : null, seenSeq: row.lastMessageSeq })
+
+  async function queue(row: ConversationRecord, kind: 'reply' | 'note', body: string, basedOnSeq: number, id = uuid()) {
+    await enqueue(db.value!, { id, conversationId: row.id, kind, body, basedOnSeq, authorAgentId: me.value!.id }, Date.now())
   }
 
   return {
@@ -29,18 +40,19 @@ export function useConversationActions() {
     reopen: (row: ConversationRecord) => setStatus(row, 'open'),
     markPending: (row: ConversationRecord) => setStatus(row, 'pending'),
     snooze: (row: ConversationRecord, until: number) => setStatus(row, 'snoozed', until),
-    assign: (id: string, agentId: string | null) => edit(id, (doc) => writeField(doc, 'assignee', { value: agentId }, ctx())),
-    setTeam: (id: string, teamId: string | null) => edit(id, (doc) => writeField(doc, 'team', { value: teamId }, ctx())),
+    assign: (id: string, agentId: string | null) => write(id, 'assignee', { value: agentId }),
+    setTeam: (id: string, teamId: string | null) => write(id, 'team', { value: teamId }),
     addLabel: (id: string, label: string) => edit(id, (doc) => void addLabel(doc, label, ctx())),
     removeLabel: (id: string, label: string) => edit(id, (doc) => removeLabel(doc, label)),
-    async send(row: ConversationRecord, kind: 'reply' | 'note', body: string) {
-      await enqueue(
-        db.value!,
-        { id: uuid(), conversationId: row.id, kind, body, basedOnSeq: row.lastMessageSeq, authorAgentId: me.value!.id },
-        Date.now(),
-      )
-    },
+    /** A reply carries the seq its author had seen when last editing it (the send guard's basedOnSeq). */
+    reply: (row: ConversationRecord, body: string, basedOnSeq: number) => queue(row, 'reply', body, basedOnSeq),
+    /** The shared note becomes a note under its draft's id: pressed twice, or by two agents, one note. */
+    note: (row: ConversationRecord, note: { id: string; body: string }) => queue(row, 'note', note.body, row.lastMessageSeq, note.id),
     retry: (id: string) => engine.value!.outbox.retry(id),
     discard: (id: string) => db.value!.outbox.delete(id),
+    sendAnyway: (id: string) => engine.value!.outbox.sendAnyway(id),
+    /** "Edit" on a held reply: it leaves the outbox; its text went back into the draft. */
+    unqueue: (item: OutboxItem) => db.value!.outbox.delete(item.id),
+    dismissNotice: (id: number) => db.value!.notices.delete(id),
   }
 }

@@ -39,6 +39,8 @@ export class InboxDatabase extends Dexie {
       meta: 'key',
     })
     this.version(2).stores({
+      // *labels (multi-entry) lists the labels in use, for the label picker's suggestions.
+      conversations: 'id, [status+lastActivityAt], [assignee+status+lastActivityAt], [status+snoozedUntil], contactId, *labels',
       drafts: 'conversationId',
       writes: '[conversationId+field], conversationId',
       notices: '++id, conversationId',

@@ -141,7 +141,7 @@ describe('outbox on the device', () => {
         url: `/api/conversations/${conversationA}/messages`,
         method: 'POST',
         contentType: 'application/json',
-        body: { id: queued.id, kind: 'reply', body: 'Refund issued', basedOnSeq: 7 },
+        body: { id: queued.id, kind: 'reply', body: 'Refund issued', basedOnSeq: 7, force: false },
       },
     ])
     expect(await db.outbox.get(queued.id)).toMatchObject({ state: 'sent', error: null, attempts: 1 })
