@@ -83,6 +83,15 @@ describe('two agents on one queue', () => {
     await log(alice).getByText('One more thing from Bob').waitFor()
   })
 
+  it("a reply draft is private to its author and survives a reload", async () => {
+    await bob.getByRole('textbox', { name: 'Reply message' }).fill('Draft Bob keeps for later')
+    await bob.reload()
+    await log(bob).waitFor()
+    await expect.poll(() => bob.getByRole('textbox', { name: 'Reply message' }).inputValue(), { timeout: 10_000 }).toBe('Draft Bob keeps for later')
+    expect(await alice.getByRole('textbox', { name: 'Reply message' }).inputValue()).toBe('')
+    await bob.getByRole('textbox', { name: 'Reply message' }).fill('')
+  })
+
   it('both type in the shared note, see each other’s text and caret, and Add note makes one note', async () => {
     await alice.getByRole('tab', { name: 'Note' }).click()
     await bob.getByRole('tab', { name: 'Note' }).click()

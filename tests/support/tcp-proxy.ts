@@ -5,7 +5,10 @@ export interface TcpProxy {
   port: number
   /** Drops every open connection and refuses new ones: a real network loss for whoever uses the proxy. */
   cut(): void
-  /** Accepts connections again. */
+  /** Stops carrying bytes while keeping every connection open: a network that silently went away
+   *  (a tablet leaving the building), which only timeouts can notice. */
+  freeze(): void
+  /** Accepts connections again, and carries bytes again after a freeze. */
   restore(): void
   close(): Promise<void>
 }
@@ -17,6 +20,7 @@ export interface TcpProxy {
 export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
   const sockets = new Set<net.Socket>()
   let cut = false
+  let frozen = false
   const server = net.createServer((client) => {
     if (cut) {
       client.destroy()
@@ -31,8 +35,11 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         upstream.destroy()
       })
     }
-    client.pipe(upstream)
-    upstream.pipe(client)
+    // Forwarding by hand (not pipe) so that a freeze can drop bytes without closing anything.
+    client.on('data', (chunk: Buffer) => frozen || upstream.write(chunk))
+    upstream.on('data', (chunk: Buffer) => frozen || client.write(chunk))
+    client.on('end', () => upstream.end())
+    upstream.on('end', () => client.end())
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as net.AddressInfo).port
@@ -43,8 +50,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
       cut = true
       for (const s of sockets) s.destroy()
     },
+    freeze() {
+      frozen = true
+    },
     restore() {
       cut = false
+      frozen = false
     },
     close: () =>
       new Promise<void>((resolve) => {
