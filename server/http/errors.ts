@@ -3,7 +3,7 @@ import { HTTPException } from 'hono/http-exception'
 import type { ZodError } from 'zod'
 import type { ErrorBody, ReplyCollision } from '../../shared/schemas/api.ts'
 import { InvalidFieldError, ReplyCollisionError, isDomainError } from '../services/errors.ts'
-import { InvalidUpdateError, UnknownConversationError } from '../sync/doc-registry.ts'
+import { IncompleteUpdateError, InvalidUpdateError, UnknownConversationError } from '../sync/doc-registry.ts'
 
 export const fieldErrors = (error: ZodError): ErrorBody['fields'] =>
   error.issues.map((issue) => ({ path: issue.path.join('.') || '(root)', message: issue.message }))
@@ -20,6 +20,7 @@ export function errorResponse(error: unknown, c: Context): Response {
     return c.json({ error: error.message, fields: [{ path: error.field, message: error.message }] } satisfies ErrorBody, 400)
   if (isDomainError(error)) return c.json({ error: error.message } satisfies ErrorBody, error.status)
   if (error instanceof InvalidUpdateError) return c.json({ error: error.message } satisfies ErrorBody, 400)
+  if (error instanceof IncompleteUpdateError) return c.json({ error: error.message } satisfies ErrorBody, 409)
   if (error instanceof UnknownConversationError) return c.json({ error: 'conversation not found' } satisfies ErrorBody, 404)
   console.error(`${c.req.method} ${c.req.path} failed`, error)
   return c.json({ error: 'internal error' } satisfies ErrorBody, 500)

@@ -36,6 +36,9 @@ export interface DocRegistryOptions {
 
 export class UnknownConversationError extends Error {}
 export class InvalidUpdateError extends Error {}
+/** The update builds on edits the server does not have: Yjs keeps it aside (in memory) until they
+ *  come, so it is not stored yet and must not be acknowledged as if it were. */
+export class IncompleteUpdateError extends Error {}
 
 /**
  * Owns the server's replicas of conversation docs: loads them from the store, appends every update to
@@ -145,8 +148,11 @@ export class DocRegistry {
   async applyUpdate(conversationId: string, update: Uint8Array, origin: UpdateOrigin): Promise<void> {
     const live = await this.hold(conversationId)
     try {
+      const wasComplete = live.doc.store.pendingStructs === null && live.doc.store.pendingDs === null
       applyValidated(live.doc, update, origin)
       await live.chain
+      if (wasComplete && (live.doc.store.pendingStructs !== null || live.doc.store.pendingDs !== null))
+        throw new IncompleteUpdateError('this update builds on changes the server does not have: push the whole document state')
     } finally {
       this.release(live)
     }

@@ -158,4 +158,20 @@ describe('bulk doc sync over HTTP', () => {
       expect(res.body.fields.map((f) => f.path)).toContain(path)
     }
   })
+
+  it('an update that builds on changes the server lacks is not acknowledged (409); the whole state then is', async () => {
+    const { conversationId } = await server.customerWrites({ email: 'gap@customer.test' }, 'Hello')
+    const device = new Y.Doc()
+    const first: Uint8Array[] = []
+    device.on('update', (u: Uint8Array) => first.push(u))
+    addLabel(device, 'first', { by: server.acme.alice.id, at: 1 })
+    addLabel(device, 'second', { by: server.acme.alice.id, at: 2 })
+    // Only the second edit, without the first it builds on.
+    const gap = await sync([{ id: conversationId, update: encodeBytes(first[1]!) }])
+    expect(gap.status).toBe(409)
+    expect(JSON.stringify(gap.body)).toMatch(/whole document state/)
+    const whole = await sync([{ id: conversationId, update: encodeBytes(Y.encodeStateAsUpdate(device)) }])
+    expect(whole.status).toBe(200)
+    await eventually(async () => expect((await alice.conversation(conversationId)).conversation.labels).toEqual(['first', 'second']))
+  })
 })

@@ -7,7 +7,7 @@ import { WebsocketProvider } from 'y-websocket'
 import { addLabel, docName, labelsMap, noteText, readLabels } from '../../shared/conversation-doc.ts'
 import { decodeBytes, encodeBytes } from '../../shared/base64.ts'
 import type { DocsSyncResult } from '../../shared/schemas/api.ts'
-import { type CrashableServer, startCrashableServer } from '../support/crashable-server.ts'
+import { type ServerProcess, startServerProcess } from '../support/server-process.ts'
 import { customerWrites, removeDataDir } from '../support/server-process.ts'
 import { authHeaders, syncStep1Frame, webSocketClassFor } from '../support/ws-client.ts'
 
@@ -25,9 +25,8 @@ import { authHeaders, syncStep1Frame, webSocketClassFor } from '../support/ws-cl
 // one property asserted is acknowledged ⊆ recovered; the figures printed show how much was in flight.
 //
 // The server is the real one as a child process (`server/main.ts`, the demo workspace), killed with no
-// chance to flush. It comes from startCrashableServer, not startServerProcess: under the tsx CLI a
-// SIGKILL kills only the wrapper and the server lives on (see crashable-server.ts), so kill() checks
-// that nothing answers any more. The rounds share one data dir, so each restart also reloads docs the
+// chance to flush (startServerProcess runs it as one process, so SIGKILL reaches it); kill() still
+// checks that nothing answers any more. The rounds share one data dir, so each restart also reloads docs the
 // previous crash left behind.
 
 const PASSWORD = 'demo-password'
@@ -44,7 +43,7 @@ const HTTP_DEVICES = 4
 const HTTP_KILL_AT = 40
 
 describe('SIGKILL during a burst of edits', () => {
-  let server: CrashableServer
+  let server: ServerProcess
   let alive = false
   let dataDir = ''
   /** Printed once, at the first start: restarts show only the sign-in hint. */
@@ -154,12 +153,12 @@ describe('SIGKILL during a burst of edits', () => {
   }
 
   async function restart(): Promise<void> {
-    server = await startCrashableServer({ dataDir })
+    server = await startServerProcess({ dataDir, serveApp: false })
     alive = true
   }
 
   beforeAll(async () => {
-    server = await startCrashableServer()
+    server = await startServerProcess({ serveApp: false })
     alive = true
     dataDir = server.dataDir
     apiToken = server.apiToken

@@ -4,10 +4,11 @@ import { tmpdir } from 'node:os'
 import path from 'node:path'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
-const TSX = path.join(ROOT, 'node_modules/.bin/tsx')
 
 export interface ServerProcess {
   url: string
+  /** The server's own pid: a signal sent to it reaches the server, not a wrapper. */
+  pid: number
   dataDir: string
   /** The API inbox token the demo workspace printed. */
   apiToken: string
@@ -16,17 +17,31 @@ export interface ServerProcess {
 }
 
 /**
- * The real server as a separate process (`server/main.ts`), as `npm start` runs it, on a random port
- * with its own temp data dir and the demo workspace. `restartOn` reuses a data dir.
+ * The real server as a separate process (`server/main.ts`, as `npm start` runs it) on a random port
+ * with its own temp data dir and the demo workspace; pass `dataDir` to restart on the same data.
+ * It runs as ONE process (`node --import tsx`, not the tsx CLI, which would wrap it in a second
+ * process and could not relay SIGKILL): `stop('SIGKILL')` crashes the server itself.
+ * `serveApp: false` skips the built app, for tests that need only the API and sync.
  */
-export async function startServerProcess(options: { dataDir?: string; env?: Record<string, string> } = {}): Promise<ServerProcess> {
-  if (!existsSync(path.join(ROOT, 'dist/index.html'))) {
+export async function startServerProcess(
+  options: { dataDir?: string; env?: Record<string, string>; serveApp?: boolean } = {},
+): Promise<ServerProcess> {
+  const serveApp = options.serveApp ?? true
+  if (serveApp && !existsSync(path.join(ROOT, 'dist/index.html'))) {
     throw new Error('dist/ is missing: the e2e suite serves the built app; run `npm run build` (npm test does it first)')
   }
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'inbox-e2e-'))
-  const child: ChildProcess = spawn(TSX, ['server/main.ts'], {
+  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '1', ...options.env },
+    env: {
+      ...process.env,
+      PORT: '0',
+      HOST: '127.0.0.1',
+      DATA_DIR: dataDir,
+      DEMO: '1',
+      ...(serveApp ? {} : { STATIC_DIR: path.join(dataDir, 'no-static') }),
+      ...options.env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   })
   let output = ''
@@ -50,11 +65,12 @@ export async function startServerProcess(options: { dataDir?: string; env?: Reco
   const exited = new Promise<void>((resolve) => child.on('exit', () => resolve()))
   return {
     url,
+    pid: child.pid!,
     dataDir,
     apiToken: output.match(/(inbox_[A-Za-z0-9_-]+)/)?.[1] ?? '',
     output: () => output,
     async stop(signal = 'SIGTERM') {
-      if (child.exitCode === null) child.kill(signal)
+      if (child.exitCode === null && child.signalCode === null) child.kill(signal)
       await exited
     },
   }
