@@ -3,6 +3,7 @@ import { createApp } from 'vue'
 import App from './App.vue'
 import { createAppRouter } from './router.ts'
 import { useSessionStore } from './stores/session.ts'
+import { useDeviceStore } from './stores/device.ts'
 import './styles/main.css'
 
 // Order matters: the session (and with it the device database) is restored before the router is
@@ -10,6 +11,7 @@ import './styles/main.css'
 const app = createApp(App)
 const pinia = createPinia()
 app.use(pinia)
+void useDeviceStore(pinia).init()
 const session = useSessionStore(pinia)
 await session.restore()
 app.use(createAppRouter(session))

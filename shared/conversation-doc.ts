@@ -155,15 +155,21 @@ export function ensureNoteDraftId(doc: Y.Doc, newId: string): void {
   if (noteDraftId(doc) === null) noteMeta(doc).set('draftId', newId)
 }
 
-/** Turns the shared draft into what "Add note" posts, and clears it for everyone, in one transaction. */
-export function takeNoteDraft(doc: Y.Doc, fallbackId: string, origin: unknown = null): { id: string; body: string } | null {
-  const text = noteText(doc)
-  const body = text.toString().trim()
+/** What "Add note" posts: the shared draft's text under its id (given one first if it has none). */
+export function noteDraft(doc: Y.Doc, fallbackId: string): { id: string; body: string } | null {
+  const body = noteText(doc).toString().trim()
   if (body === '') return null
-  const id = noteDraftId(doc) ?? fallbackId
+  if (noteDraftId(doc) === null) doc.transact(() => ensureNoteDraftId(doc, fallbackId))
+  return { id: noteDraftId(doc)!, body }
+}
+
+/** Once the note is safely queued: clears the draft for everyone, unless another agent's "Add note"
+ *  already started a new one. */
+export function clearNoteDraft(doc: Y.Doc, id: string, origin: unknown = null): void {
+  if (noteDraftId(doc) !== id) return
+  const text = noteText(doc)
   doc.transact(() => {
     text.delete(0, text.length)
     noteMeta(doc).delete('draftId')
   }, origin)
-  return { id, body }
 }
