@@ -8,20 +8,26 @@ export function useConversation(db: InboxDatabase, id: Ref<string>) {
   return useLiveQuery(async () => (await db.conversations.get(id.value)) ?? null, [id], null as ConversationRecord | null)
 }
 
-export function useMessages(db: InboxDatabase, id: Ref<string>) {
-  return useLiveQuery(
-    () => db.messages.where('[conversationId+seq]').between([id.value, Dexie.minKey], [id.value, Dexie.maxKey]).toArray(),
-    [id],
-    [] as MessageRecord[],
-  )
+export interface Timeline {
+  messages: MessageRecord[]
+  /** Replies and notes written on this device and not yet in the feed, oldest first. */
+  queued: OutboxItem[]
 }
 
-/** Replies and notes written on this device and not yet in the feed, oldest first. */
-export function useQueuedMessages(db: InboxDatabase, id: Ref<string>) {
+/** Messages and queued items read in one transaction: when a queued reply's message arrives, the
+ *  two change together, so the reply never shows twice, nor not at all, for a moment. */
+export function useTimeline(db: InboxDatabase, id: Ref<string>) {
   return useLiveQuery(
-    async () => (await db.outbox.where('conversationId').equals(id.value).toArray()).sort((a, b) => a.createdAt - b.createdAt),
+    () =>
+      db.transaction('r', db.messages, db.outbox, async (): Promise<Timeline> => {
+        const [messages, queued] = await Promise.all([
+          db.messages.where('[conversationId+seq]').between([id.value, Dexie.minKey], [id.value, Dexie.maxKey]).toArray(),
+          db.outbox.where('conversationId').equals(id.value).toArray(),
+        ])
+        return { messages, queued: queued.sort((a, b) => a.createdAt - b.createdAt) }
+      }),
     [id],
-    [] as OutboxItem[],
+    { messages: [], queued: [] } as Timeline,
   )
 }
 

@@ -74,7 +74,9 @@ export class FeedSync {
       const next = page.hasMore ? last : Math.max(last, page.lastSeq)
       await applyFeedEntries(this.db, page.entries, next)
       cursor = next
-      this.events.onProgress(cursor - start, Math.max(1, page.lastSeq - start))
+      const total = Math.max(1, page.lastSeq - start)
+      // The last page completes the catch-up, even when it brought nothing (cursor already current).
+      this.events.onProgress(page.hasMore ? cursor - start : total, total)
       if (page.entries.length > 0) this.events.onEntries(page.entries)
       if (!page.hasMore) return
     }
