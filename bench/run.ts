@@ -1,0 +1,92 @@
+// `npm run bench`: our sync server side by side with the plain y-websocket server and Hocuspocus,
+// each in its own child process, in one run on this machine. Only prints (DESIGN §7).
+import os from 'node:os'
+import { cleanupAll, cleanupOnExit } from './lib/children.ts'
+import { openFilesLimit } from './lib/limits.ts'
+import { withTimeout } from './lib/time.ts'
+import { docChurn } from './measure/doc-churn.ts'
+import { idleMemory } from './measure/idle-memory.ts'
+import { type Measurement, type Outcome, failure } from './measure/measurement.ts'
+import { propagation } from './measure/propagation.ts'
+import { reconnect } from './measure/reconnect.ts'
+import { PLAIN, SERVERS, type ServerKind } from './servers/kinds.ts'
+import { serverOutput } from './servers/launch.ts'
+import { printTable } from './table.ts'
+
+function printHeader(): void {
+  const limit = openFilesLimit()
+  console.log('# Sync server benchmarks')
+  console.log(`date:    ${new Date().toISOString()}`)
+  console.log(`machine: ${os.cpus().length} x ${os.cpus()[0]?.model ?? 'unknown cpu'}, ${(os.totalmem() / 2 ** 30).toFixed(1)} GiB RAM, ${os.type()} ${os.release()}`)
+  console.log(`node:    ${process.version}; open files limit ${limit ? `${limit.soft} soft / ${limit.hard} hard` : 'unknown'} (children inherit it)`)
+  console.log('servers: ours = server/start.ts (SQLite in a temp DATA_DIR, DEMO=0, bearer token); plain = @y/websocket-server 0.1.1')
+  console.log('         (no persistence); hocuspocus = @hocuspocus/server 3.4.4, no extensions. Each in its own child process on 127.0.0.1.')
+}
+
+/** Progress on stderr, so that stdout holds only the report. */
+async function step<T>(what: string, work: () => Promise<T>, timeoutMs: number): Promise<T> {
+  const started = Date.now()
+  process.stderr.write(`  ${what} ... `)
+  try {
+    const result = await withTimeout(work(), timeoutMs, what)
+    process.stderr.write(`done in ${((Date.now() - started) / 1000).toFixed(1)} s\n`)
+    return result
+  } catch (error) {
+    process.stderr.write('failed\n')
+    // A timed-out run may leave its servers or client workers behind: take them down before the next one.
+    cleanupAll()
+    throw error
+  }
+}
+
+async function measureAll<R>(m: Measurement<R>): Promise<Map<ServerKind, Outcome<R>>> {
+  const outcomes = new Map<ServerKind, Outcome<R>>()
+  if (m.runAll) {
+    const runAll = m.runAll
+    try {
+      return await step(`${m.title}: all servers`, () => runAll(SERVERS), m.timeoutMs)
+    } catch (error) {
+      for (const kind of SERVERS) outcomes.set(kind, failure(error))
+      return outcomes
+    }
+  }
+  for (const kind of SERVERS) {
+    try {
+      outcomes.set(kind, { ok: true, result: await step(`${m.title}: ${kind.name}`, () => m.run!(kind), m.timeoutMs) })
+    } catch (error) {
+      outcomes.set(kind, failure(error))
+    }
+  }
+  return outcomes
+}
+
+async function runTable<R>(m: Measurement<R>): Promise<void> {
+  const outcomes = await measureAll(m)
+  const plain = outcomes.get(PLAIN)
+  const rows = SERVERS.map((kind) => {
+    const o = outcomes.get(kind) ?? { ok: false, reason: 'not measured' }
+    if (!o.ok) return { server: kind.label, cells: [`failed: ${o.reason}`] }
+    return { server: kind.label, cells: [...m.cells(o.result), plain?.ok ? m.ratio(o.result, plain.result) : 'n/a'] }
+  })
+  const remarks = SERVERS.flatMap((kind) => {
+    const o = outcomes.get(kind)
+    return o?.ok && m.remarks ? m.remarks(o.result).map((r) => `${kind.name}: ${r}`) : []
+  })
+  printTable({ title: m.title, columns: [...m.columns, m.ratioColumn], rows, notes: [...m.notes, ...remarks] })
+}
+
+cleanupOnExit()
+const started = Date.now()
+printHeader()
+const tables: Measurement<never>[] = [propagation(1), propagation(49), idleMemory, docChurn, reconnect] as Measurement<never>[]
+for (const table of tables) await runTable(table)
+
+console.log('\n## Server output (anything a server child printed besides its READY line)\n')
+for (const kind of SERVERS) {
+  const lines = serverOutput.get(kind.label) ?? []
+  console.log(`${kind.label}: ${lines.length === 0 ? 'nothing' : ''}`)
+  for (const line of lines) console.log(`  ${line}`)
+}
+console.log(`\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`)
+cleanupAll()
+process.exit(0)
