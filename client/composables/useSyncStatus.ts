@@ -3,7 +3,7 @@ import type { InboxDatabase } from '../db/database.ts'
 import { readMeta } from '../db/database.ts'
 import { useLiveQuery } from './useLiveQuery.ts'
 
-export type SyncLabel = { kind: 'online' | 'offline' | 'syncing'; text: string; progress: number | null }
+export type SyncLabel = { kind: 'online' | 'offline' | 'syncing' | 'trouble'; text: string; progress: number | null; detail?: string }
 
 /** What the header says about sync, for every tab (the leader writes the connection to Dexie). */
 export function useSyncStatus(db: InboxDatabase) {
@@ -23,6 +23,8 @@ export function useSyncStatus(db: InboxDatabase) {
     const online = connection.data.value?.online ?? false
     const progress = connection.data.value?.progress ?? null
     const n = pending.data.value
+    const trouble = connection.data.value?.trouble
+    if (online && trouble) return { kind: 'trouble', text: 'Sync problem, retrying', progress: null, detail: trouble }
     if (!online) return { kind: 'offline', text: n > 0 ? `Offline · ${n} waiting` : 'Offline', progress: null }
     if (n > 0) return { kind: 'syncing', text: `Syncing ${n} ${n === 1 ? 'change' : 'changes'}`, progress }
     if (progress !== null) return { kind: 'syncing', text: 'Syncing…', progress }

@@ -80,7 +80,7 @@ export type MetaRecord =
   | { key: 'workspace'; value: Workspace }
   | { key: 'bootstrapped'; value: boolean }
   /** Written by the tab that syncs, read by every tab's indicator. */
-  | { key: 'connection'; value: { online: boolean; progress: number | null } }
+  | { key: 'connection'; value: { online: boolean; progress: number | null; trouble?: string | null } }
 
 export const toConversationRecord = (row: ConversationRow): ConversationRecord => ({
   ...row,

@@ -39,6 +39,7 @@ export class SyncEngine {
       onEntries: (entries) => this.showInOpenDocs(entries),
       onUnauthorized: () => this.events.onUnauthorized(),
       onPresence: (push) => void this.storePresence(push),
+      onTrouble: (message) => void this.writeConnection(this.online, null, message),
     })
     window.addEventListener('online', this.onBrowserOnline)
   }
@@ -104,8 +105,11 @@ export class SyncEngine {
     })
   }
 
-  private async writeConnection(online: boolean, progress: number | null): Promise<void> {
-    await this.db.meta.put({ key: 'connection', value: { online, progress } })
+  private trouble: string | null = null
+
+  private async writeConnection(online: boolean, progress: number | null, trouble: string | null = this.trouble): Promise<void> {
+    this.trouble = trouble
+    await this.db.meta.put({ key: 'connection', value: { online, progress, trouble } })
   }
 
   private async flushOutbox(): Promise<void> {

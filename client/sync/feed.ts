@@ -1,5 +1,5 @@
 import { FeedPage, FeedSocketMessage, type FeedEntry, type FeedPush, type PresencePush } from '../../shared/schemas/feed.ts'
-import { api, socketUrl } from '../api/http.ts'
+import { NetworkError, api, socketUrl } from '../api/http.ts'
 import { type InboxDatabase, readMeta } from '../db/database.ts'
 import { applyFeedEntries } from './apply-feed.ts'
 import { backoffDelay } from './backoff.ts'
@@ -15,6 +15,8 @@ export interface FeedEvents {
   onUnauthorized(): void
   /** Who is in which conversation (a snapshot when the socket opens, then changes). */
   onPresence(push: PresencePush): void
+  /** A catch-up failed for another reason than the network (null once one succeeds). */
+  onTrouble(message: string | null): void
 }
 
 /**
@@ -78,7 +80,10 @@ export class FeedSync {
       // The last page completes the catch-up, even when it brought nothing (cursor already current).
       this.events.onProgress(page.hasMore ? cursor - start : total, total)
       if (page.entries.length > 0) this.events.onEntries(page.entries)
-      if (!page.hasMore) return
+      if (!page.hasMore) {
+        this.events.onTrouble(null)
+        return
+      }
     }
   }
 
@@ -125,7 +130,10 @@ export class FeedSync {
 
   private handleError(error: unknown): void {
     if ((error as { status?: number }).status === 401) this.events.onUnauthorized()
-    else console.warn('feed sync failed; retrying on reconnect', error)
+    else {
+      console.warn('feed sync failed; retrying on reconnect', error)
+      if (!(error instanceof NetworkError)) this.events.onTrouble((error as Error).message ?? String(error))
+    }
     // A failed catch-up leaves the cursor where it was; reconnecting starts it again.
     this.socket?.close()
   }

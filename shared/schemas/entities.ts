@@ -71,7 +71,8 @@ export const MessagePreview = z.object({
   kind: MessageKind,
   body: z.string(),
   at: Timestamp,
-  /** Who wrote a reply or note, so the list can say "You:" or the colleague's name. */
-  authorAgentId: Id.nullable(),
+  /** Who wrote a reply or note, so the list can say "You:" or the colleague's name. Previews stored
+   *  before this field existed read as null. */
+  authorAgentId: Id.nullable().default(null),
 })
 export type MessagePreview = z.infer<typeof MessagePreview>
