@@ -38,6 +38,9 @@ export default defineConfig({
         navigateFallback: '/index.html',
         navigateFallbackDenylist: [/^\/api\//, /^\/sync\//],
         cleanupOutdatedCaches: true,
+        // The first worker takes charge of the page it installed from, so even a first session keeps
+        // working if the network drops; later versions wait for the agent's "Reload".
+        clientsClaim: true,
       },
     }),
   ],

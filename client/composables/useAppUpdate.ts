@@ -9,5 +9,12 @@ export function useAppUpdate() {
       if (registration) setInterval(() => void registration.update(), CHECK_EVERY_MS)
     },
   })
-  return { needRefresh, reload: () => updateServiceWorker(true) }
+  /** Activates the waiting worker and reloads once it controls the page. workbox-window reloads only
+   *  for an update it found itself, so the reload is ours: it also covers updates found by the hourly
+   *  check or by the browser. */
+  async function reload(): Promise<void> {
+    navigator.serviceWorker?.addEventListener('controllerchange', () => window.location.reload(), { once: true })
+    await updateServiceWorker(true)
+  }
+  return { needRefresh, reload }
 }
