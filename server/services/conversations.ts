@@ -11,6 +11,8 @@ import { InvalidFieldError, NotFoundError } from './errors.ts'
 import type { Directory } from './directory.ts'
 import type { Publish } from './publisher.ts'
 
+const EMPTY_DOC = Y.encodeStateAsUpdate(new Y.Doc())
+
 export class ConversationService {
   constructor(
     private readonly store: Store,
@@ -21,11 +23,10 @@ export class ConversationService {
   ) {}
 
   async create(input: { accountId: string; inboxId: string; contactId: string }): Promise<ConversationRow> {
-    const empty = Y.encodeStateAsUpdate(new Y.Doc())
     const { row, entries } = await this.store.insertConversation(
       { id: this.clock.id(), createdAt: this.clock.now(), ...input },
       emptyConversationState,
-      empty,
+      EMPTY_DOC,
     )
     this.publish(input.accountId, entries)
     return row

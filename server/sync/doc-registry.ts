@@ -94,6 +94,7 @@ export class DocRegistry {
     live.updatesSinceCompaction = rows.length
     live.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(live, update, origin))
     this.live.set(conversationId, live)
+    live.stateTouched = true
     live.chain = live.chain.then(() => this.project(live, serverOrigin))
     this.scheduleUnload(live)
     return live
@@ -122,6 +123,9 @@ export class DocRegistry {
   }
 
   private async project(live: LiveDoc, origin: UpdateOrigin): Promise<void> {
+    // Keystrokes in the shared note change nothing projected: skip the work.
+    if (!live.stateTouched) return
+    live.stateTouched = false
     const after = projectConversation(live.doc)
     const before = live.projection
     if (sameState(before, after)) return

@@ -4,6 +4,7 @@ import { Awareness, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import type { ConversationState } from '../../shared/project-conversation.ts'
 
 import { MESSAGE_AWARENESS } from './protocol.ts'
+import { labelsMap, stateMap } from '../../shared/conversation-doc.ts'
 
 /** Something that receives a room's binary messages: a y-websocket connection. */
 export interface RoomPeer {
@@ -21,7 +22,7 @@ interface AwarenessChange {
 /** A conversation doc held in memory: the replica, its awareness, the sockets in its room, and the
  *  bookkeeping for persistence (a per-doc promise chain keeps appends and broadcasts in order). */
 export class LiveDoc {
-  readonly doc = new Y.Doc({ gc: true })
+  readonly doc: Y.Doc
   readonly awareness: Awareness
   readonly peers = new Set<RoomPeer>()
   chain: Promise<void> = Promise.resolve()
@@ -30,6 +31,8 @@ export class LiveDoc {
   idleTimer: NodeJS.Timeout | null = null
   /** Open handles that are not sockets (an HTTP request mid-flight); the doc stays loaded while > 0. */
   holds = 0
+  /** Set when a transaction touched projected data (not just the shared note): re-project then. */
+  stateTouched = false
 
   constructor(
     readonly conversationId: string,
@@ -37,6 +40,13 @@ export class LiveDoc {
     public projection: ConversationState,
     onPresence: (live: LiveDoc) => void,
   ) {
+    // The guid never leaves the server; a fixed one spares lib0 a random uuid per load (measurable
+    // when thousands of docs open).
+    this.doc = new Y.Doc({ gc: true, guid: conversationId })
+    this.doc.on('afterTransaction', (tr: Y.Transaction) => {
+      const changed = tr.changed as Map<unknown, unknown>
+      if (changed.has(stateMap(this.doc)) || changed.has(labelsMap(this.doc))) this.stateTouched = true
+    })
     this.awareness = new Awareness(this.doc)
     // The server has no presence of its own.
     this.awareness.setLocalState(null)

@@ -18,6 +18,7 @@ import type {
   StoredConversation,
 } from '../types.ts'
 import { migrations } from './migrations.ts'
+import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
 import {
   type AgentColumns,
   type ContactColumns,
@@ -38,13 +39,15 @@ import {
 export function openSqliteStore(file: string): SqliteStore {
   const db = new Database(file)
   db.pragma('journal_mode = WAL')
+  // Checkpoints happen in a worker thread (checkpointer.ts), not inside a write on the event loop.
+  db.pragma('wal_autocheckpoint = 0')
   // NORMAL in WAL mode survives a process crash (SIGKILL), which is the durability we promise for
   // acknowledged updates; FULL would also survive power loss at several times the write cost.
   db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   migrate(db)
-  return new SqliteStore(db)
+  return new SqliteStore(db, file === ':memory:' ? null : startCheckpointer(file))
 }
 
 function migrate(db: Database.Database): void {
@@ -72,7 +75,10 @@ const conversationEntry = (seq: number, row: ConversationRow, docState: Uint8Arr
 export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>()
 
-  constructor(readonly db: Database.Database) {}
+  constructor(
+    readonly db: Database.Database,
+    private readonly checkpointer: Checkpointer | null = null,
+  ) {}
 
   /** Prepared once per SQL text: the sync path appends an update per keystroke. */
   private sql(text: string): Database.Statement {
@@ -85,6 +91,8 @@ export class SqliteStore implements Store {
   }
 
   async close(): Promise<void> {
+    await this.checkpointer?.stop()
+    this.db.pragma('wal_checkpoint(TRUNCATE)')
     this.db.close()
   }
 
