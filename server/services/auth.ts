@@ -6,7 +6,14 @@ import { hashPassword, hashToken, newToken, verifyPassword } from './secrets.ts'
 // password take the same time and an attacker cannot probe which agents exist.
 const DUMMY_HASH = hashPassword('not-a-password')
 
+/** How long a verified token is trusted without asking the store again (sockets reconnecting after a
+ *  restart authenticate by the thousand). Signing out on this process drops it at once. */
+const CACHE_MS = 30_000
+const CACHE_MAX = 10_000
+
 export class AuthService {
+  private readonly cache = new Map<string, { agent: AgentRecord; until: number }>()
+
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
@@ -29,12 +36,23 @@ export class AuthService {
 
   async authenticate(token: string | undefined): Promise<AgentRecord | null> {
     if (!token || token.length > 200) return null
-    const session = await this.store.getSession(hashToken(token))
-    if (!session || session.expiresAt <= this.clock.now()) return null
-    return this.store.getAgent(session.agentId)
+    const hash = hashToken(token)
+    const now = this.clock.now()
+    const cached = this.cache.get(hash)
+    if (cached && cached.until > now) return cached.agent
+    const session = await this.store.getSession(hash)
+    if (!session || session.expiresAt <= now) return null
+    const agent = await this.store.getAgent(session.agentId)
+    if (agent) {
+      if (this.cache.size >= CACHE_MAX) this.cache.clear()
+      this.cache.set(hash, { agent, until: Math.min(now + CACHE_MS, session.expiresAt) })
+    }
+    return agent
   }
 
   async revoke(token: string): Promise<void> {
-    await this.store.deleteSession(hashToken(token))
+    const hash = hashToken(token)
+    this.cache.delete(hash)
+    await this.store.deleteSession(hash)
   }
 }

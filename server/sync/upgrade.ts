@@ -7,8 +7,22 @@ import type { AppContext } from '../app-context.ts'
 import { bearerToken, tokenOf } from '../http/auth-middleware.ts'
 import { serveFeedSocket } from './feed-socket.ts'
 import { SyncConnection } from './sync-connection.ts'
+import { UnknownConversationError } from './doc-registry.ts'
 
 const MAX_FRAME_BYTES = 2 * 1024 * 1024
+const Uuid = z.uuid()
+
+/** The conversation id of a room path (`/sync/conv:<uuid>`), or null. */
+function roomConversation(pathname: string): string | null {
+  let name: string
+  try {
+    name = decodeURIComponent(pathname.slice('/sync/'.length))
+  } catch {
+    return null
+  }
+  const id = conversationIdOfDoc(name)
+  return id && Uuid.safeParse(id).success ? id : null
+}
 const HEARTBEAT_MS = 30_000
 
 function refuse(socket: Duplex, status: 401 | 403 | 404 | 500, message: string): void {
@@ -59,11 +73,17 @@ export function attachWebSockets(server: Server, ctx: AppContext): { close(): vo
       })
     }
     if (url.pathname.startsWith('/sync/')) {
-      const conversationId = conversationIdOfDoc(decodeURIComponent(url.pathname.slice('/sync/'.length)))
-      if (!conversationId || !z.uuid().safeParse(conversationId).success) return refuse(socket, 404, 'no such room')
-      const stored = await ctx.store.getConversation(conversationId)
-      if (!stored || stored.row.accountId !== agent.accountId) return refuse(socket, 403, 'not a room of your account')
-      const live = await ctx.docs.hold(conversationId)
+      const conversationId = roomConversation(url.pathname)
+      if (!conversationId) return refuse(socket, 404, 'no such room')
+      // Unknown and foreign rooms get the same answer, so ids of other accounts cannot be probed.
+      const live = await ctx.docs.hold(conversationId).catch((error: unknown) => {
+        if (error instanceof UnknownConversationError) return null
+        throw error
+      })
+      if (!live || live.accountId !== agent.accountId) {
+        if (live) ctx.docs.release(live)
+        return refuse(socket, 403, 'not a room of your account')
+      }
       try {
         // ws completes the upgrade synchronously here (no verifyClient), or drops a dead socket
         // without calling back: either way the hold can end once this returns.
