@@ -22,21 +22,32 @@ export async function applyFeedEntries(db: InboxDatabase, entries: FeedEntry[], 
     conversations.forEach((entry, i) => {
       const existing = stored[i]
       const incoming = entry.state ? decodeBytes(entry.state) : null
-      const merged = existing && incoming ? mergeStates([existing.update, incoming]) : (existing?.update ?? incoming)
-      if (merged) docs.push({ id: entry.conversation.id, update: merged, dirty: existing?.dirty ?? 0, version: existing?.version ?? 0 })
-      const state = merged ? projectState(merged) : {}
-      rows.push(toConversationRecord({ ...entry.conversation, ...state }))
+      if (!existing) {
+        // Nothing of this doc on the device yet: the server's row is the projection of exactly this
+        // state (same shared function), so there is nothing to merge or re-project. Bootstrapping
+        // thousands of conversations skips building a Y.Doc for each.
+        if (incoming) docs.push({ id: entry.conversation.id, update: incoming, dirty: 0, version: 0 })
+        rows.push(toConversationRecord(entry.conversation))
+        return
+      }
+      const merged = incoming ? mergeStates([existing.update, incoming]) : existing.update
+      docs.push({ id: entry.conversation.id, update: merged, dirty: existing.dirty, version: existing.version })
+      rows.push(toConversationRecord({ ...entry.conversation, ...projectState(merged) }))
     })
     const messages = entries.filter((e) => e.kind === 'message').map((e) => e.message)
+    // The outbox and the pending writes are small: read them whole rather than probing per entry.
+    const [queued, written] = await Promise.all([db.outbox.toCollection().primaryKeys(), db.writes.toArray()])
+    const queuedIds = new Set(queued)
     await Promise.all([
       db.docs.bulkPut(docs),
       db.conversations.bulkPut(rows),
       db.messages.bulkPut(messages),
       db.contacts.bulkPut(entries.filter((e) => e.kind === 'contact').map((e) => e.contact)),
-      db.outbox.bulkDelete(messages.map((m) => m.id)),
+      db.outbox.bulkDelete(messages.map((m) => m.id).filter((id) => queuedIds.has(id))),
       db.meta.put({ key: 'cursor', value: cursor }),
     ])
-    for (const doc of docs) await checkWrites(db, doc.id, doc.update, Date.now())
+    const withWrites = new Set(written.map((w) => w.conversationId))
+    for (const doc of docs) if (withWrites.has(doc.id)) await checkWrites(db, doc.id, doc.update, Date.now())
   })
 }
 

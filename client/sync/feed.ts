@@ -4,7 +4,7 @@ import { type InboxDatabase, readMeta } from '../db/database.ts'
 import { applyFeedEntries } from './apply-feed.ts'
 import { backoffDelay } from './backoff.ts'
 
-const PAGE = 1000
+const PAGE = 2000
 
 export interface FeedEvents {
   onConnection(connected: boolean): void
@@ -68,14 +68,22 @@ export class FeedSync {
   private async pullNow(): Promise<void> {
     let cursor = (await readMeta(this.db, 'cursor')) ?? 0
     const start = cursor
+    const fetchPage = (after: number) => api<unknown>(`/api/feed?after=${after}&limit=${PAGE}`).then((raw) => FeedPage.parse(raw))
+    let next = fetchPage(cursor)
     for (;;) {
-      const page = FeedPage.parse(await api<unknown>(`/api/feed?after=${cursor}&limit=${PAGE}`))
+      const page = await next
       const last = page.entries.at(-1)?.seq ?? cursor
       // Entries superseded later leave holes in the seqs, so once the page is the last one the
       // cursor jumps to the account's newest seq rather than to the last entry's.
-      const next = page.hasMore ? last : Math.max(last, page.lastSeq)
-      await applyFeedEntries(this.db, page.entries, next)
-      cursor = next
+      const reached = page.hasMore ? last : Math.max(last, page.lastSeq)
+      // The next page downloads while this one is stored; the cursor only moves once it is.
+      if (page.hasMore) {
+        next = fetchPage(reached)
+        // Awaited on the next turn; a failure of this page must not also surface as unhandled.
+        next.catch(() => undefined)
+      }
+      await applyFeedEntries(this.db, page.entries, reached)
+      cursor = reached
       const total = Math.max(1, page.lastSeq - start)
       // The last page completes the catch-up, even when it brought nothing (cursor already current).
       this.events.onProgress(page.hasMore ? cursor - start : total, total)

@@ -1,6 +1,7 @@
 import { OpenAPIHono } from '@hono/zod-openapi'
 import type { Context } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
+import { compress } from 'hono/compress'
 import type { AppContext } from '../app-context.ts'
 import { apiChannelRoutes } from '../routes/api-channel.ts'
 import { authRoutes } from '../routes/auth.ts'
@@ -28,6 +29,9 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     },
   })
   app.onError(errorResponse)
+  // A tablet on a weak link: the app's bundle and a device's first catch-up (tens of MB of JSON for a
+  // big account) shrink several times over with gzip.
+  app.use('*', compress())
 
   app.openAPIRegistry.registerComponent('securitySchemes', 'bearer', { type: 'http', scheme: 'bearer' })
   app.openAPIRegistry.registerComponent('securitySchemes', 'cookie', { type: 'apiKey', in: 'cookie', name: 'inbox_session' })

@@ -1,5 +1,6 @@
 import 'fake-indexeddb/auto'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import * as Y from 'yjs'
 import { addLabel, writeField } from '../../../../shared/conversation-doc.ts'
 import type { FeedEntry } from '../../../../shared/schemas/feed.ts'
 import type { InboxDatabase } from '../../../../client/db/database.ts'
@@ -167,14 +168,26 @@ describe('applyFeedEntries', () => {
     })
   })
 
-  it("takes the doc's projection over the row the server sent, so device and server agree by their docs", async () => {
-    const { conversationId, serverDoc } = firstPage()
-    const entry = conversationEntry(3, facts(conversationId), serverDoc)
+  it("with its own copy of a doc, the device takes the merged doc's projection over the row the server sent", async () => {
+    const { conversationId, serverDoc, entries } = firstPage()
+    await applyFeedEntries(db, entries, 3)
+    const entry = conversationEntry(4, facts(conversationId), serverDoc)
     if (entry.kind !== 'conversation') throw new Error('fixture')
     // A row whose projected columns disagree with its own doc state (e.g. a server projection lagging).
     const lagging: FeedEntry = { ...entry, conversation: { ...entry.conversation, status: 'resolved', assigneeId: ids.bob } }
-    await applyFeedEntries(db, [lagging], 3)
+    await applyFeedEntries(db, [lagging], 4)
     expect(await db.conversations.get(conversationId)).toMatchObject({ status: 'open', assigneeId: null, assignee: '' })
+  })
+
+  it('without a copy of the doc (a device bootstrapping), it stores the server row as sent, and the state beside it', async () => {
+    const { conversationId, serverDoc } = firstPage()
+    const entry = conversationEntry(3, facts(conversationId), serverDoc)
+    if (entry.kind !== 'conversation') throw new Error('fixture')
+    // The server writes a row and its doc state together, so the row is that state's projection:
+    // re-projecting ten thousand docs on a first sync would only repeat it.
+    await applyFeedEntries(db, [entry], 3)
+    expect(await db.conversations.get(conversationId)).toMatchObject({ status: entry.conversation.status })
+    expect((await db.docs.get(conversationId))?.update).toEqual(Y.encodeStateAsUpdate(serverDoc))
   })
 })
 
