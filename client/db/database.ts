@@ -3,7 +3,6 @@ import type {
   ContactRecord,
   ConversationRecord,
   DocRecord,
-  DraftRecord,
   MessageRecord,
   MetaRecord,
   NoticeRecord,
@@ -21,7 +20,6 @@ export class InboxDatabase extends Dexie {
   docs!: Table<DocRecord, string>
   outbox!: Table<OutboxItem, string>
   meta!: Table<MetaRecord, string>
-  drafts!: Table<DraftRecord, string>
   writes!: Table<WriteRecord, [string, string]>
   notices!: Table<NoticeRecord, number>
   presence!: Table<PresenceRecord, string>
@@ -41,7 +39,6 @@ export class InboxDatabase extends Dexie {
     this.version(2).stores({
       // *labels (multi-entry) lists the labels in use, for the label picker's suggestions.
       conversations: 'id, [status+lastActivityAt], [assignee+status+lastActivityAt], [status+snoozedUntil], contactId, *labels',
-      drafts: 'conversationId',
       writes: '[conversationId+field], conversationId',
       notices: '++id, conversationId',
       presence: 'conversationId',

@@ -5,6 +5,7 @@ import type { Workspace } from '../../shared/schemas/api.ts'
 import { ApiError, NetworkError, api } from '../api/http.ts'
 import { InboxDatabase, databaseName, readMeta } from '../db/database.ts'
 import { SyncEngine } from '../sync/engine.ts'
+import { clearAllDrafts } from '../db/drafts.ts'
 
 const LAST_AGENT_KEY = 'inbox.lastAgentId'
 
@@ -84,7 +85,10 @@ export const useSessionStore = defineStore('session', () => {
       if (!(error instanceof NetworkError || error instanceof ApiError)) throw error
     })
     stop()
-    if (agentId) await Dexie.delete(databaseName(agentId))
+    if (agentId) {
+      await Dexie.delete(databaseName(agentId))
+      clearAllDrafts(agentId)
+    }
     localStorage.removeItem(LAST_AGENT_KEY)
     workspace.value = null
     state.value = 'signed-out'
