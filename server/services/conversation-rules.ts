@@ -35,7 +35,7 @@ export class ConversationRules {
   }
 
   private async applyRules(change: StateChange): Promise<void> {
-    const { accountId, conversationId, before, after, origin, authors } = change
+    const { accountId, conversationId, before, after, origin } = change
     const directory = await this.directory.load(accountId)
     if (origin.kind === 'agent') {
       // The authenticated agent made this change, whatever `by` the update claims.
@@ -47,13 +47,15 @@ export class ConversationRules {
     const stored = await this.store.getConversation(conversationId)
     if (!stored) return
     const lastCustomer = stored.row.lastCustomerMessageSeq
-    if (isStaleStatus(after, lastCustomer)) {
-      const who = directory.agent(origin.kind === 'agent' ? origin.agentId : (authors.status ?? SYSTEM_AUTHOR))
-      await this.conversations.setStatusAsSystem(conversationId, 'open', lastCustomer)
+    // Decided on the doc as it is when the correction is written, not on this change's snapshot: a
+    // later, informed status may already stand, and must not be reopened.
+    const corrected = await this.conversations.reopenIf(conversationId, lastCustomer, (state) => isStaleStatus(state, lastCustomer))
+    if (corrected) {
+      const who = directory.agent(corrected.by ?? (origin.kind === 'agent' ? origin.agentId : SYSTEM_AUTHOR))
       await this.messages.addActivity(
         accountId,
         conversationId,
-        `Reopened automatically: ${who} set it to ${after.status} without having seen the customer's newest message`,
+        `Reopened automatically: ${who} set it to ${corrected.status} without having seen the customer's newest message`,
       )
     }
   }
@@ -74,11 +76,10 @@ export class ConversationRules {
 
   /** Rule 4: a customer message reopens a Resolved, Pending or Snoozed conversation. */
   async onCustomerMessage(message: Message): Promise<void> {
-    const stored = await this.store.getConversation(message.conversationId)
-    if (!stored || !reopensOnCustomerMessage(stored.row)) return
-    const was = stored.row.status
-    await this.conversations.setStatusAsSystem(message.conversationId, 'open', message.seq)
-    await this.messages.addActivity(message.accountId, message.conversationId, `Reopened: the customer wrote while it was ${was}`)
+    const reopened = await this.conversations.reopenIf(message.conversationId, message.seq, reopensOnCustomerMessage)
+    if (reopened) {
+      await this.messages.addActivity(message.accountId, message.conversationId, `Reopened: the customer wrote while it was ${reopened.status}`)
+    }
   }
 
   /** Rule 4: snoozes end on the server at their time. Returns the next wake-up time, if any. */
@@ -87,9 +88,9 @@ export class ConversationRules {
     const { due, next } = await this.store.dueSnoozes(now)
     for (const { id, accountId } of due) {
       const stored = await this.store.getConversation(id)
-      if (!stored || !isSnoozeDue(stored.row, now)) continue
-      await this.conversations.setStatusAsSystem(id, 'open', stored.row.statusSeenSeq)
-      await this.messages.addActivity(accountId, id, 'Snooze ended: the conversation is open again')
+      if (!stored) continue
+      const woken = await this.conversations.reopenIf(id, stored.row.statusSeenSeq, (state) => isSnoozeDue(state, now))
+      if (woken) await this.messages.addActivity(accountId, id, 'Snooze ended: the conversation is open again')
     }
     return next
   }

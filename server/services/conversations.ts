@@ -1,6 +1,6 @@
 import * as Y from 'yjs'
 import { addLabel, removeLabel, SYSTEM_AUTHOR, writeField } from '../../shared/conversation-doc.ts'
-import { emptyConversationState } from '../../shared/project-conversation.ts'
+import { type ConversationState, emptyConversationState, projectConversation } from '../../shared/project-conversation.ts'
 import type { ConversationPatch } from '../../shared/schemas/api.ts'
 import type { ConversationRow } from '../../shared/schemas/conversation.ts'
 import type { DocRegistry } from '../sync/doc-registry.ts'
@@ -72,14 +72,23 @@ export class ConversationService {
     })
   }
 
-  /** The server's own status write (rules 3 and 4), through the same path as any client's. */
-  async setStatusAsSystem(conversationId: string, value: 'open', seenSeq: number): Promise<void> {
-    await this.docs.change(conversationId, serverOrigin, (doc) =>
-      writeField(doc, 'status', { value, snoozedUntil: null, seenSeq }, {
-        by: SYSTEM_AUTHOR,
-        at: this.clock.now(),
-        writeId: this.clock.id(),
-      }),
-    )
+  /**
+   * The server's own reopening (rules 3 and 4), through the same path as any client's edit. The
+   * condition is checked on the doc inside the writing transaction, so a status someone set since the
+   * rule was triggered is judged as it stands. Returns what was replaced, or null if nothing was.
+   */
+  async reopenIf(
+    conversationId: string,
+    seenSeq: number,
+    condition: (state: ConversationState) => boolean,
+  ): Promise<{ status: ConversationState['status']; by: string | null } | null> {
+    let replaced: { status: ConversationState['status']; by: string | null } | null = null
+    await this.docs.change(conversationId, serverOrigin, (doc) => {
+      const state = projectConversation(doc)
+      if (!condition(state)) return
+      replaced = { status: state.status, by: state.statusBy }
+      writeField(doc, 'status', { value: 'open', snoozedUntil: null, seenSeq }, { by: SYSTEM_AUTHOR, at: this.clock.now(), writeId: this.clock.id() })
+    })
+    return replaced
   }
 }

@@ -1,7 +1,7 @@
 import * as Y from 'yjs'
 import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
-import { docName, readField } from '../../shared/conversation-doc.ts'
+import { docName } from '../../shared/conversation-doc.ts'
 import { ConversationState, projectConversation, sameState } from '../../shared/project-conversation.ts'
 import type { FeedEntry } from '../../shared/schemas/feed.ts'
 import type { Store } from '../store/types.ts'
@@ -15,8 +15,6 @@ export interface StateChange {
   before: ConversationState
   after: ConversationState
   origin: UpdateOrigin
-  /** Who wrote each field's current value, read when the change was projected. */
-  authors: { status: string | null; assignee: string | null; team: string | null }
 }
 
 export interface DocRegistryHooks {
@@ -132,12 +130,7 @@ export class DocRegistry {
     live.projection = after
     const entries = await this.store.saveConversationState(live.conversationId, after, Y.encodeStateAsUpdate(live.doc))
     this.hooks.onEntries(live.accountId, entries)
-    const authors = {
-      status: readField(live.doc, 'status')?.by ?? null,
-      assignee: readField(live.doc, 'assignee')?.by ?? null,
-      team: readField(live.doc, 'team')?.by ?? null,
-    }
-    const change: StateChange = { conversationId: live.conversationId, accountId: live.accountId, before, after, origin, authors }
+    const change: StateChange = { conversationId: live.conversationId, accountId: live.accountId, before, after, origin }
     queueMicrotask(() => this.hooks.onStateChange(change))
   }
 

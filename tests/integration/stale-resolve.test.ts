@@ -118,4 +118,20 @@ describe('stale Resolve is corrected by the server', () => {
     expect(reopenedLine(view)).toBeUndefined()
     expect(readField(a.doc, 'status')?.writeId).toBe('fresh')
   })
+
+  it("a stale Resolve followed at once by an informed one: the informed one stands, nobody's work is reopened", async () => {
+    const { conversationId, seenSeq } = await customerWroteAfterAliceLooked('race@customer.test')
+    const current = (await alice.conversation(conversationId)).conversation.lastMessageSeq
+    const bobId = server.acme.bob.id
+    // Both land before the rules have looked at the first: the rules must judge the doc as it is.
+    await server.ctx.docs.change(conversationId, { kind: 'agent', agentId: alice.agent.id }, (doc) =>
+      writeField(doc, 'status', { value: 'resolved', snoozedUntil: null, seenSeq }, { by: alice.agent.id, at: 1, writeId: 'stale' }),
+    )
+    await server.ctx.docs.change(conversationId, { kind: 'agent', agentId: bobId }, (doc) =>
+      writeField(doc, 'status', { value: 'resolved', snoozedUntil: null, seenSeq: current }, { by: bobId, at: 2, writeId: 'informed' }),
+    )
+    const view = await rulesSettled(conversationId)
+    expect(view.conversation).toMatchObject({ status: 'resolved', statusBy: bobId, statusSeenSeq: current })
+    expect(reopenedLine(view)).toBeUndefined()
+  })
 })
