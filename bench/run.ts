@@ -1,5 +1,6 @@
 // `npm run bench`: our sync server side by side with the plain y-websocket server and Hocuspocus,
-// each in its own child process, in one run on this machine. Only prints (DESIGN §7).
+// each in its own child process, in one run on this machine; then the device side (client/). Only
+// prints (DESIGN §7). `npm run bench -- server` or `-- client` runs one group.
 import os from 'node:os'
 import { cleanupAll, cleanupOnExit } from './lib/children.ts'
 import { openFilesLimit } from './lib/limits.ts'
@@ -12,6 +13,16 @@ import { reconnect } from './measure/reconnect.ts'
 import { PLAIN, SERVERS, type ServerKind } from './servers/kinds.ts'
 import { serverOutput } from './servers/launch.ts'
 import { printTable } from './table.ts'
+import { runClientGroup } from './client/run-client.ts'
+
+const GROUPS = ['server', 'client'] as const
+const asked = process.argv.slice(2)
+const unknown = asked.filter((a) => !(GROUPS as readonly string[]).includes(a))
+if (unknown.length > 0) {
+  console.error(`usage: npm run bench [-- ${GROUPS.join(' | ')}] (unknown: ${unknown.join(' ')})`)
+  process.exit(2)
+}
+const groups = new Set(asked.length === 0 ? GROUPS : asked)
 
 function printHeader(): void {
   const limit = openFilesLimit()
@@ -75,18 +86,23 @@ async function runTable<R>(m: Measurement<R>): Promise<void> {
   printTable({ title: m.title, columns: [...m.columns, m.ratioColumn], rows, notes: [...m.notes, ...remarks] })
 }
 
+async function runServerGroup(): Promise<void> {
+  printHeader()
+  const tables: Measurement<never>[] = [propagation(1), propagation(49), idleMemory, docChurn, reconnect] as Measurement<never>[]
+  for (const table of tables) await runTable(table)
+
+  console.log('\n## Server output (anything a server child printed besides its READY line)\n')
+  for (const kind of SERVERS) {
+    const lines = serverOutput.get(kind.label) ?? []
+    console.log(`${kind.label}: ${lines.length === 0 ? 'nothing' : ''}`)
+    for (const line of lines) console.log(`  ${line}`)
+  }
+}
+
 cleanupOnExit()
 const started = Date.now()
-printHeader()
-const tables: Measurement<never>[] = [propagation(1), propagation(49), idleMemory, docChurn, reconnect] as Measurement<never>[]
-for (const table of tables) await runTable(table)
-
-console.log('\n## Server output (anything a server child printed besides its READY line)\n')
-for (const kind of SERVERS) {
-  const lines = serverOutput.get(kind.label) ?? []
-  console.log(`${kind.label}: ${lines.length === 0 ? 'nothing' : ''}`)
-  for (const line of lines) console.log(`  ${line}`)
-}
+if (groups.has('server')) await runServerGroup()
+if (groups.has('client')) await runClientGroup()
 console.log(`\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`)
 cleanupAll()
 process.exit(0)

@@ -12,6 +12,8 @@ import { MessageService } from './services/messages.ts'
 import { publisherFor } from './services/publisher.ts'
 import { SnoozeWaker } from './services/snooze-waker.ts'
 import { DocRegistry } from './sync/doc-registry.ts'
+import { DomainEvents } from './services/domain-events.ts'
+import { JobRunner } from './jobs/runner.ts'
 import { PresenceBoard } from './sync/presence-board.ts'
 
 /** The composition root: every service, wired once. Routes and sockets receive this. */
@@ -29,13 +31,16 @@ export interface AppContext {
   apiChannel: ApiChannelService
   waker: SnoozeWaker
   presence: PresenceBoard
+  events: DomainEvents
+  jobs: JobRunner
 }
 
 export function createContext(config: Config, store: Store, clock: Clock): AppContext {
   const bus = new FeedBus()
   const publish = publisherFor(bus)
   const directory = new Directory(store)
-  const messages = new MessageService(store, publish, clock)
+  const events = new DomainEvents()
+  const messages = new MessageService(store, publish, clock, events)
   const contacts = new ContactService(store, publish, clock)
   // The registry's hooks need the rules, and the rules need the registry: bound late through `ctx`.
   const ctx = {} as AppContext
@@ -52,7 +57,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     { idleMs: config.docIdleMs, compactAfter: 200 },
   )
   const conversations = new ConversationService(store, docs, publish, clock, directory)
-  const rules = new ConversationRules(store, conversations, messages, directory, clock)
+  const rules = new ConversationRules(store, conversations, messages, directory, clock, events)
   const waker = new SnoozeWaker(() => rules.wakeDueSnoozes(), () => clock.now())
   Object.assign(ctx, {
     config,
@@ -68,6 +73,8 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     apiChannel: new ApiChannelService(store, contacts, conversations, messages, rules),
     waker,
     presence: new PresenceBoard(bus, docs),
+    events,
+    jobs: new JobRunner(store.jobs, clock),
   } satisfies AppContext)
   return ctx
 }

@@ -33,6 +33,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   })
   const sockets = attachWebSockets(server, ctx)
   ctx.waker.start()
+  ctx.jobs.start()
 
   const port = (server.address() as AddressInfo).port
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
@@ -43,6 +44,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     demo,
     async close() {
       ctx.waker.stop()
+      await ctx.jobs.stop()
       sockets.close()
       await new Promise<void>((resolve) => {
         server.close(() => resolve())

@@ -1,6 +1,7 @@
 import type { Message } from '../../shared/schemas/entities.ts'
 import type { PostMessage } from '../../shared/schemas/api.ts'
-import type { AgentRecord, Store } from '../store/types.ts'
+import type { AgentRecord, InsertMessageResult, Store } from '../store/types.ts'
+import type { DomainEvents } from './domain-events.ts'
 import type { Clock } from './clock.ts'
 import { ConflictError, NotFoundError, ReplyCollisionError } from './errors.ts'
 import { replyCollisions } from '../../shared/send-guard.ts'
@@ -11,7 +12,17 @@ export class MessageService {
     private readonly store: Store,
     private readonly publish: Publish,
     private readonly clock: Clock,
+    private readonly events: DomainEvents,
   ) {}
+
+  /** Publishes a stored message's feed entries and tells the rest of the server it exists. */
+  private announce(result: InsertMessageResult): void {
+    const m = result.message
+    this.publish(m.accountId, result.entries)
+    const conversation = result.entries.find((e) => e.kind === 'conversation')
+    if (conversation?.kind === 'conversation')
+      this.events.emit({ type: 'message.created', accountId: m.accountId, message: m, conversation: conversation.conversation })
+  }
 
   /** A reply or note from an agent. Idempotent on the client's id (DESIGN §4 rule 5): the same id
    *  posted again returns the first result and writes nothing. */
@@ -36,7 +47,7 @@ export class MessageService {
       createdAt: this.clock.now(),
     })
     if (!result.created) return this.sameMessage(result.message, agent, conversationId, input)
-    this.publish(agent.accountId, result.entries)
+    this.announce(result)
     return { message: result.message, duplicate: false }
   }
 
@@ -47,17 +58,23 @@ export class MessageService {
     return { message: m, duplicate: true }
   }
 
-  async addIncoming(accountId: string, conversationId: string, body: string, id: string = this.clock.id()): Promise<Message> {
-    return this.add({ id, accountId, conversationId, kind: 'incoming', body, authorAgentId: null })
+  async addIncoming(
+    accountId: string,
+    conversationId: string,
+    body: string,
+    id: string = this.clock.id(),
+    attachments: Message['attachments'] = [],
+  ): Promise<Message> {
+    return this.add({ id, accountId, conversationId, kind: 'incoming', body, authorAgentId: null, attachments })
   }
 
   async addActivity(accountId: string, conversationId: string, text: string): Promise<Message> {
-    return this.add({ id: this.clock.id(), accountId, conversationId, kind: 'activity', body: text, authorAgentId: null })
+    return this.add({ id: this.clock.id(), accountId, conversationId, kind: 'activity', body: text, authorAgentId: null, attachments: [] })
   }
 
   private async add(m: Omit<Message, 'seq' | 'createdAt'>): Promise<Message> {
     const result = await this.store.insertMessage({ ...m, createdAt: this.clock.now() })
-    this.publish(m.accountId, result.entries)
+    if (result.created) this.announce(result)
     return result.message
   }
 }

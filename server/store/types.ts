@@ -1,5 +1,6 @@
 import type {
   Agent,
+  Attachment,
   ChannelType,
   Contact,
   Inbox,
@@ -10,6 +11,7 @@ import type {
 import type { ConversationFacts, ConversationRow } from '../../shared/schemas/conversation.ts'
 import type { FeedEntry } from '../../shared/schemas/feed.ts'
 import type { ConversationState } from '../../shared/project-conversation.ts'
+import type { JobStore } from './jobs.ts'
 
 // The one storage interface (DESIGN §2, §6): only implementations of Store speak SQL. Every write
 // that changes what clients see appends to the account's change feed in the same transaction and
@@ -46,6 +48,8 @@ export interface NewMessage {
   body: string
   authorAgentId: string | null
   createdAt: number
+  /** Uploaded files to attach; they become the message's in the same transaction. */
+  attachments?: Attachment[]
 }
 
 export interface InsertMessageResult {
@@ -66,6 +70,9 @@ export interface DocUpdateRow {
 }
 
 export interface Store {
+  /** The persistent job queue (outbound mail, webhook deliveries). */
+  readonly jobs: JobStore
+
   close(): Promise<void>
 
   createAccount(account: Account, now: number): Promise<void>

@@ -53,6 +53,19 @@ export type Contact = z.infer<typeof Contact>
 export const MessageKind = z.enum(['incoming', 'reply', 'note', 'activity'])
 export type MessageKind = z.infer<typeof MessageKind>
 
+/** A file stored by content hash under DATA_DIR; served only to those allowed to see its message. */
+export const Attachment = z.object({
+  id: Id,
+  name: z.string().min(1).max(255),
+  contentType: z.string().min(1).max(255),
+  size: z.number().int().nonnegative(),
+  sha256: z.string().regex(/^[0-9a-f]{64}$/),
+})
+export type Attachment = z.infer<typeof Attachment>
+
+export const MAX_ATTACHMENT_BYTES = 40 * 1024 * 1024
+export const MAX_ATTACHMENTS_PER_MESSAGE = 15
+
 export const Message = z.object({
   id: Id,
   accountId: Id,
@@ -62,6 +75,7 @@ export const Message = z.object({
   authorAgentId: Id.nullable(),
   createdAt: Timestamp,
   seq: z.number().int().positive(),
+  attachments: z.array(Attachment).default([]),
 })
 export type Message = z.infer<typeof Message>
 

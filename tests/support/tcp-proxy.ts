@@ -6,7 +6,8 @@ export interface TcpProxy {
   /** Drops every open connection and refuses new ones: a real network loss for whoever uses the proxy. */
   cut(): void
   /** Stops carrying bytes while keeping every connection open: a network that silently went away
-   *  (a tablet leaving the building), which only timeouts can notice. */
+   *  (a tablet leaving the building), which only timeouts can notice. Bytes wait, as TCP would
+   *  retransmit them, and flow again on restore. */
   freeze(): void
   /** Accepts connections again, and carries bytes again after a freeze. */
   restore(): void
@@ -35,11 +36,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
         upstream.destroy()
       })
     }
-    // Forwarding by hand (not pipe) so that a freeze can drop bytes without closing anything.
-    client.on('data', (chunk: Buffer) => frozen || upstream.write(chunk))
-    upstream.on('data', (chunk: Buffer) => frozen || client.write(chunk))
-    client.on('end', () => upstream.end())
-    upstream.on('end', () => client.end())
+    client.pipe(upstream)
+    upstream.pipe(client)
+    if (frozen) for (const s of [client, upstream]) s.pause()
   })
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
   const port = (server.address() as net.AddressInfo).port
@@ -52,10 +51,12 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     },
     freeze() {
       frozen = true
+      for (const s of sockets) s.pause()
     },
     restore() {
       cut = false
       frozen = false
+      for (const s of sockets) s.resume()
     },
     close: () =>
       new Promise<void>((resolve) => {

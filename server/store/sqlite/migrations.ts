@@ -106,4 +106,79 @@ export const migrations: string[] = [
   );
   CREATE INDEX doc_updates_doc ON doc_updates(doc, id);
   `,
+  // Channels and the composer's tools (issue 6): attachments, a persistent job queue (mail, webhooks),
+  // canned responses, webhooks and their delivery log, email threading, per-inbox settings.
+  `
+  ALTER TABLE messages ADD COLUMN attachments TEXT NOT NULL DEFAULT '[]';
+  ALTER TABLE inboxes ADD COLUMN settings TEXT NOT NULL DEFAULT '{}';
+  CREATE TABLE attachments (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    sha256 TEXT NOT NULL,
+    name TEXT NOT NULL,
+    content_type TEXT NOT NULL,
+    size INTEGER NOT NULL,
+    uploaded_by TEXT,
+    created_at INTEGER NOT NULL,
+    message_id TEXT
+  );
+  CREATE INDEX attachments_message ON attachments(message_id);
+  CREATE TABLE jobs (
+    id TEXT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    account_id TEXT,
+    dedupe_key TEXT UNIQUE,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    run_at INTEGER NOT NULL,
+    locked_until INTEGER,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    updated_at INTEGER NOT NULL
+  );
+  CREATE INDEX jobs_due ON jobs(status, run_at);
+  CREATE TABLE canned_responses (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    short_code TEXT NOT NULL,
+    content TEXT NOT NULL,
+    created_by TEXT,
+    updated_at INTEGER NOT NULL,
+    deleted INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE UNIQUE INDEX canned_responses_code ON canned_responses(account_id, short_code) WHERE deleted = 0;
+  CREATE TABLE webhooks (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    url TEXT NOT NULL,
+    secret TEXT NOT NULL,
+    events TEXT NOT NULL,
+    active INTEGER NOT NULL DEFAULT 1,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE webhook_deliveries (
+    id TEXT PRIMARY KEY,
+    webhook_id TEXT NOT NULL,
+    account_id TEXT NOT NULL,
+    event TEXT NOT NULL,
+    payload TEXT NOT NULL,
+    status TEXT NOT NULL,
+    attempts INTEGER NOT NULL DEFAULT 0,
+    response_status INTEGER,
+    last_error TEXT,
+    created_at INTEGER NOT NULL,
+    delivered_at INTEGER
+  );
+  CREATE INDEX webhook_deliveries_webhook ON webhook_deliveries(webhook_id, created_at);
+  CREATE TABLE email_messages (
+    rfc_message_id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    message_id TEXT,
+    direction TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX email_messages_conversation ON email_messages(conversation_id);
+  `,
 ]

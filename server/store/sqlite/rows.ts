@@ -64,6 +64,7 @@ export interface MessageColumns {
   author_agent_id: string | null
   created_at: number
   seq: number
+  attachments: string
 }
 export const toMessage = (r: MessageColumns): Message => ({
   id: r.id,
@@ -74,6 +75,7 @@ export const toMessage = (r: MessageColumns): Message => ({
   authorAgentId: r.author_agent_id,
   createdAt: r.created_at,
   seq: r.seq,
+  attachments: JSON.parse(r.attachments) as Message['attachments'],
 })
 
 export interface ConversationColumns {

@@ -18,6 +18,7 @@ import type {
   StoredConversation,
 } from '../types.ts'
 import { migrations } from './migrations.ts'
+import { SqliteJobStore } from './jobs.ts'
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
 import {
   type AgentColumns,
@@ -74,11 +75,14 @@ const conversationEntry = (seq: number, row: ConversationRow, docState: Uint8Arr
 
 export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>()
+  readonly jobs: SqliteJobStore
 
   constructor(
     readonly db: Database.Database,
     private readonly checkpointer: Checkpointer | null = null,
-  ) {}
+  ) {
+    this.jobs = new SqliteJobStore(db)
+  }
 
   /** Prepared once per SQL text: the sync path appends an update per keystroke. */
   private sql(text: string): Database.Statement {
@@ -307,11 +311,14 @@ export class SqliteStore implements Store {
       const existing = this.sql('SELECT * FROM messages WHERE id = ?').get(m.id) as MessageColumns | undefined
       if (existing) return { message: toMessage(existing), created: false, entries: [] }
       const seq = this.nextSeq(m.accountId)
+      const attachments = m.attachments ?? []
       this.sql(
-          'INSERT INTO messages (id, account_id, conversation_id, kind, body, author_agent_id, created_at, seq) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO messages (id, account_id, conversation_id, kind, body, author_agent_id, created_at, seq, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(m.id, m.accountId, m.conversationId, m.kind, m.body, m.authorAgentId, m.createdAt, seq)
-      const message = { ...m, seq }
+        .run(m.id, m.accountId, m.conversationId, m.kind, m.body, m.authorAgentId, m.createdAt, seq, JSON.stringify(attachments))
+      const linkAttachment = this.sql('UPDATE attachments SET message_id = ? WHERE id = ? AND account_id = ? AND message_id IS NULL')
+      for (const a of attachments) linkAttachment.run(m.id, a.id, m.accountId)
+      const message = { ...m, seq, attachments }
       const visible = isCustomerVisible(m.kind)
       // Activity lines are not what an agent wants to read in the list, nor a reason to move a
       // conversation to the top: they advance only the seq.

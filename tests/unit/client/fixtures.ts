@@ -82,6 +82,7 @@ export function message(conversationId: string, seq: number, over: Partial<Messa
     accountId: ids.account,
     conversationId,
     kind: 'incoming',
+    attachments: [],
     body: `message ${seq}`,
     authorAgentId: null,
     createdAt: 1_000 + seq,

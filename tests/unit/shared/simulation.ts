@@ -313,6 +313,7 @@ export class Server {
       conversationId,
       kind,
       body,
+      attachments: [],
       authorAgentId: author,
       createdAt: this.now,
       seq,

@@ -1,0 +1,41 @@
+// The persistent job queue's storage (outbound mail, webhook deliveries): jobs survive restarts, a job
+// whose worker died is taken up again when its lease ends, and a dedupe key makes enqueueing idempotent.
+
+export type JobStatus = 'pending' | 'running' | 'done' | 'failed'
+
+export interface NewJob {
+  id: string
+  kind: string
+  accountId: string | null
+  /** At most one job per key, ever: enqueueing the same key again does nothing. */
+  dedupeKey: string | null
+  payload: unknown
+  runAt: number
+}
+
+export interface JobRecord {
+  id: string
+  kind: string
+  accountId: string | null
+  payload: unknown
+  status: JobStatus
+  attempts: number
+  runAt: number
+  lastError: string | null
+  createdAt: number
+  updatedAt: number
+}
+
+export interface JobStore {
+  /** false when a job with the same dedupe key exists already. */
+  enqueue(job: NewJob, now: number): Promise<boolean>
+  /** Takes due jobs (and running ones whose lease ran out) for `leaseMs`, counting the attempt. */
+  claimDue(now: number, leaseMs: number, limit: number): Promise<JobRecord[]>
+  complete(id: string, now: number): Promise<void>
+  retryAt(id: string, error: string, runAt: number, now: number): Promise<void>
+  fail(id: string, error: string, now: number): Promise<void>
+  /** When the next pending job is due, if any. */
+  nextRunAt(): Promise<number | null>
+  get(id: string): Promise<JobRecord | null>
+  list(kind: string, accountId: string | null, limit: number): Promise<JobRecord[]>
+}
