@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, readdirSync } from 'node:fs'
+import { readFileSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { gzipSync } from 'node:zlib'
 import type { ResourceEntry } from './probe.ts'
@@ -36,7 +36,6 @@ export function firstLoadSizes(resources: ResourceEntry[], buildDir: string, ori
   const files = [...seen].map(([pathname, r]) => sizeOf(buildDir, pathname.slice(1), r.encodedBodySize))
   const worker = readdirSync(buildDir)
     .filter((f) => f === 'sw.js' || /^workbox-.*\.js$/.test(f))
-    .filter((f) => existsSync(path.join(buildDir, f)))
     .map((f) => sizeOf(buildDir, f, null))
   return { js: files.filter((f) => f.file.endsWith('.js')), css: files.filter((f) => f.file.endsWith('.css')), serviceWorker: worker }
 }

@@ -54,17 +54,22 @@ export async function runToEnd(args: string[], env: NodeJS.ProcessEnv, timeoutMs
 }
 
 /** Waits for a line matching `ready`; rejects if the script exits or times out first. */
-export function waitForLine(script: Script, ready: RegExp, timeoutMs: number, what: string): Promise<RegExpMatchArray> {
+export async function waitForLine(script: Script, ready: RegExp, timeoutMs: number, what: string): Promise<RegExpMatchArray> {
+  let check: (line: string) => void = () => {}
   const found = new Promise<RegExpMatchArray>((resolve, reject) => {
-    const check = (line: string) => {
+    check = (line) => {
       const m = line.match(ready)
       if (m) resolve(m)
     }
     for (const line of script.output) check(line)
-    script.listeners.add(check)
     void script.exited.then((code) => reject(new Error(`${what} exited (code ${code}): ${script.output.slice(-5).join(' / ')}`)))
   })
-  return withTimeout(found, timeoutMs, what)
+  script.listeners.add(check)
+  try {
+    return await withTimeout(found, timeoutMs, what)
+  } finally {
+    script.listeners.delete(check)
+  }
 }
 
 export async function stopScript(script: Script): Promise<void> {
