@@ -14,6 +14,7 @@ import { SnoozeWaker } from './services/snooze-waker.ts'
 import { DocRegistry } from './sync/doc-registry.ts'
 import { DomainEvents } from './services/domain-events.ts'
 import { JobRunner } from './jobs/runner.ts'
+import { AttachmentService } from './services/attachments.ts'
 import { PresenceBoard } from './sync/presence-board.ts'
 
 /** The composition root: every service, wired once. Routes and sockets receive this. */
@@ -33,6 +34,7 @@ export interface AppContext {
   presence: PresenceBoard
   events: DomainEvents
   jobs: JobRunner
+  attachments: AttachmentService
 }
 
 export function createContext(config: Config, store: Store, clock: Clock): AppContext {
@@ -40,7 +42,8 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
   const publish = publisherFor(bus)
   const directory = new Directory(store)
   const events = new DomainEvents()
-  const messages = new MessageService(store, publish, clock, events)
+  const attachments = new AttachmentService(store, clock, config.dataDir)
+  const messages = new MessageService(store, publish, clock, events, attachments)
   const contacts = new ContactService(store, publish, clock)
   // The registry's hooks need the rules, and the rules need the registry: bound late through `ctx`.
   const ctx = {} as AppContext
@@ -75,6 +78,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     presence: new PresenceBoard(bus, docs),
     events,
     jobs: new JobRunner(store.jobs, clock),
+    attachments,
   } satisfies AppContext)
   return ctx
 }

@@ -85,7 +85,8 @@ export class SyncEngine {
   private setOnline(online: boolean): void {
     this.online = online
     this.docs.setOnline(online)
-    void this.writeConnection(online, null)
+    // Connected is not caught up: the catch-up that follows reports its progress and clears it.
+    void this.writeConnection(online, online ? 0 : null)
     if (!online) void this.db.presence.clear()
     if (online) {
       void this.flushOutbox()

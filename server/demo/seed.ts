@@ -31,7 +31,7 @@ export async function seedDemoWorkspace(ctx: AppContext): Promise<DemoCredential
     ],
     inboxes: [
       { name: 'Website', channelType: 'live_chat' },
-      { name: 'Email', channelType: 'email' },
+      { name: 'Email', channelType: 'email', settings: { emailAddress: 'support@acme.test' } },
       { name: 'API', channelType: 'api' },
     ],
   })

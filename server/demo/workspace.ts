@@ -1,4 +1,4 @@
-import type { ChannelType, Inbox } from '../../shared/schemas/entities.ts'
+import type { ChannelType, Inbox, InboxSettings } from '../../shared/schemas/entities.ts'
 import type { AppContext } from '../app-context.ts'
 import { hashPassword, hashToken, newToken } from '../services/secrets.ts'
 import type { AgentRecord } from '../store/types.ts'
@@ -7,7 +7,7 @@ export interface WorkspaceSpec {
   accountName: string
   agents: { name: string; email: string; password: string; role?: 'admin' | 'agent' }[]
   teams: { name: string; memberEmails: string[] }[]
-  inboxes: { name: string; channelType: ChannelType }[]
+  inboxes: { name: string; channelType: ChannelType; settings?: InboxSettings }[]
 }
 
 export interface CreatedWorkspace {
@@ -51,7 +51,9 @@ export async function createWorkspace(ctx: AppContext, spec: WorkspaceSpec): Pro
   const inboxes = []
   for (const i of spec.inboxes) {
     const token = newToken('inbox')
-    const inbox: Inbox = { id: clock.id(), accountId, name: i.name, channelType: i.channelType }
+    // A website inbox needs the public key its embed snippet carries.
+    const settings: InboxSettings = { ...(i.channelType === 'live_chat' ? { widgetKey: newToken('pk') } : {}), ...i.settings }
+    const inbox: Inbox = { id: clock.id(), accountId, name: i.name, channelType: i.channelType, settings }
     await store.createInbox({ ...inbox, tokenHash: hashToken(token) }, now)
     inboxes.push({ ...inbox, token })
   }

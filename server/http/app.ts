@@ -4,6 +4,8 @@ import { bodyLimit } from 'hono/body-limit'
 import { compress } from 'hono/compress'
 import type { AppContext } from '../app-context.ts'
 import { apiChannelRoutes } from '../routes/api-channel.ts'
+import { attachmentRoutes } from '../routes/attachments.ts'
+import { MAX_ATTACHMENT_BYTES } from '../../shared/schemas/entities.ts'
 import { authRoutes } from '../routes/auth.ts'
 import { conversationRoutes } from '../routes/conversations.ts'
 import { docRoutes } from '../routes/docs.ts'
@@ -17,7 +19,7 @@ import { serveApp } from './static.ts'
 /** Routes anyone may call; every other /api route needs a signed-in agent. */
 const PUBLIC = new Set(['/api/auth/sign-in', '/api/auth/sign-out', '/api/auth/tokens', '/api/channels/api/messages', '/api/openapi.json', '/api/health'])
 
-const tooLarge = (c: Context) => c.json({ error: 'request body too large' }, 413)
+const tooLarge = (c: Context) => c.json({ error: 'request body too large (files: at most 40 MB)' }, 413)
 
 export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   const app = new OpenAPIHono<HttpEnv>({
@@ -40,7 +42,10 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   // Bodies are read whole before validation: cap them first. Bulk doc sync carries many docs' states.
   const small = bodyLimit({ maxSize: 1024 * 1024, onError: tooLarge })
   const bulk = bodyLimit({ maxSize: 8 * 1024 * 1024, onError: tooLarge })
-  app.use('/api/*', (c, next) => (c.req.path === '/api/docs/sync' ? bulk(c, next) : small(c, next)))
+  const file = bodyLimit({ maxSize: MAX_ATTACHMENT_BYTES, onError: tooLarge })
+  app.use('/api/*', (c, next) =>
+    c.req.path === '/api/docs/sync' ? bulk(c, next) : c.req.path === '/api/attachments' ? file(c, next) : small(c, next),
+  )
 
   const auth = requireAgent(ctx.auth)
   app.use('/api/*', (c, next) => (PUBLIC.has(c.req.path) ? next() : auth(c, next)))
@@ -52,6 +57,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   conversationRoutes(app, ctx)
   docRoutes(app, ctx)
   apiChannelRoutes(app, ctx)
+  attachmentRoutes(app, ctx)
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -2,6 +2,7 @@ import type { Message } from '../../shared/schemas/entities.ts'
 import type { PostMessage } from '../../shared/schemas/api.ts'
 import type { AgentRecord, InsertMessageResult, Store } from '../store/types.ts'
 import type { DomainEvents } from './domain-events.ts'
+import type { AttachmentService } from './attachments.ts'
 import type { Clock } from './clock.ts'
 import { ConflictError, NotFoundError, ReplyCollisionError } from './errors.ts'
 import { replyCollisions } from '../../shared/send-guard.ts'
@@ -13,6 +14,7 @@ export class MessageService {
     private readonly publish: Publish,
     private readonly clock: Clock,
     private readonly events: DomainEvents,
+    private readonly attachments: AttachmentService,
   ) {}
 
   /** Publishes a stored message's feed entries and tells the rest of the server it exists. */
@@ -37,6 +39,7 @@ export class MessageService {
       const collisions = replyCollisions(newer, input.basedOnSeq, agent.id)
       if (collisions.length > 0) throw new ReplyCollisionError(collisions)
     }
+    const attachments = await this.attachments.forNewMessage(agent.accountId, input.attachmentIds ?? [])
     const result = await this.store.insertMessage({
       id: input.id,
       accountId: agent.accountId,
@@ -45,6 +48,7 @@ export class MessageService {
       body: input.body,
       authorAgentId: agent.id,
       createdAt: this.clock.now(),
+      attachments,
     })
     if (!result.created) return this.sameMessage(result.message, agent, conversationId, input)
     this.announce(result)

@@ -12,6 +12,7 @@ import type { ConversationFacts, ConversationRow } from '../../shared/schemas/co
 import type { FeedEntry } from '../../shared/schemas/feed.ts'
 import type { ConversationState } from '../../shared/project-conversation.ts'
 import type { JobStore } from './jobs.ts'
+import type { AttachmentStore } from './attachments.ts'
 
 // The one storage interface (DESIGN §2, §6): only implementations of Store speak SQL. Every write
 // that changes what clients see appends to the account's change feed in the same transaction and
@@ -72,6 +73,8 @@ export interface DocUpdateRow {
 export interface Store {
   /** The persistent job queue (outbound mail, webhook deliveries). */
   readonly jobs: JobStore
+  /** Files uploaded for messages (the bytes live under DATA_DIR, by content hash). */
+  readonly attachments: AttachmentStore
 
   close(): Promise<void>
 
@@ -91,6 +94,9 @@ export interface Store {
   getInbox(id: string): Promise<Inbox | null>
   findInboxByTokenHash(tokenHash: string): Promise<Inbox | null>
   listInboxes(accountId: string): Promise<Inbox[]>
+  updateInboxSettings(id: string, settings: Inbox['settings']): Promise<void>
+  /** The inbox whose settings hold this value (an email address, a widget key). */
+  findInboxBySetting(key: keyof Inbox['settings'], value: string): Promise<Inbox | null>
 
   createSession(tokenHash: string, session: SessionRecord & { label: string | null }, now: number): Promise<void>
   getSession(tokenHash: string): Promise<SessionRecord | null>

@@ -31,11 +31,17 @@ export const MaxBody = 50_000
 export const PostMessage = z.object({
   id: Id,
   kind: z.enum(['reply', 'note']),
-  body: z.string().trim().min(1).max(MaxBody),
+  /** May be empty when files are attached. */
+  body: z.string().trim().max(MaxBody),
+  /** Files uploaded with POST /api/attachments to attach to this message. */
+  attachmentIds: z.array(Id).max(15).optional(),
   /** The newest message seq the author had seen; the send guard (DESIGN §4 rule 6) compares with it. */
   basedOnSeq: z.number().int().nonnegative(),
   /** "Send anyway": the author has seen the colliding messages and sends regardless. */
   force: z.boolean().optional(),
+}).refine((m) => m.body.length > 0 || (m.attachmentIds?.length ?? 0) > 0, {
+  message: 'a message needs text or a file',
+  path: ['body'],
 })
 export type PostMessage = z.infer<typeof PostMessage>
 

@@ -27,11 +27,21 @@ export const Team = z.object({
 })
 export type Team = z.infer<typeof Team>
 
+/** Channel settings of an inbox. None is secret: secrets (tokens) are stored hashed, elsewhere. */
+export const InboxSettings = z.object({
+  /** Email inbox: the address customers write to (inbound SMTP accepts mail for it). */
+  emailAddress: z.email().optional(),
+  /** Website inbox: the public key the embed snippet carries. */
+  widgetKey: z.string().min(8).max(100).optional(),
+})
+export type InboxSettings = z.infer<typeof InboxSettings>
+
 export const Inbox = z.object({
   id: Id,
   accountId: Id,
   name: z.string(),
   channelType: ChannelType,
+  settings: InboxSettings.default({}),
 })
 export type Inbox = z.infer<typeof Inbox>
 

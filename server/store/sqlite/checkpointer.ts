@@ -27,6 +27,9 @@ export function startCheckpointer(file: string, everyMs = 1000): Checkpointer {
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()))
   return {
     async stop() {
+      // Held again while it winds down: otherwise a process with nothing else to do would exit
+      // before the store finishes closing (top-level await left unsettled).
+      worker.ref()
       worker.postMessage('stop')
       await exited
     },

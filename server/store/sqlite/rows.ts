@@ -30,12 +30,14 @@ export interface InboxColumns {
   account_id: string
   name: string
   channel_type: string
+  settings: string
 }
 export const toInbox = (r: InboxColumns): Inbox => ({
   id: r.id,
   accountId: r.account_id,
   name: r.name,
   channelType: r.channel_type as Inbox['channelType'],
+  settings: JSON.parse(r.settings) as Inbox['settings'],
 })
 
 export interface ContactColumns {

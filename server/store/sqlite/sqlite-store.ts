@@ -19,6 +19,7 @@ import type {
 } from '../types.ts'
 import { migrations } from './migrations.ts'
 import { SqliteJobStore } from './jobs.ts'
+import { SqliteAttachmentStore } from './attachments.ts'
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
 import {
   type AgentColumns,
@@ -76,12 +77,14 @@ const conversationEntry = (seq: number, row: ConversationRow, docState: Uint8Arr
 export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>()
   readonly jobs: SqliteJobStore
+  readonly attachments: SqliteAttachmentStore
 
   constructor(
     readonly db: Database.Database,
     private readonly checkpointer: Checkpointer | null = null,
   ) {
     this.jobs = new SqliteJobStore(db)
+    this.attachments = new SqliteAttachmentStore(db)
   }
 
   /** Prepared once per SQL text: the sync path appends an update per keystroke. */
@@ -190,8 +193,8 @@ export class SqliteStore implements Store {
   }
 
   async createInbox(inbox: Inbox & { tokenHash: string }, now: number): Promise<void> {
-    this.sql('INSERT INTO inboxes (id, account_id, name, channel_type, token_hash, created_at) VALUES (?, ?, ?, ?, ?, ?)')
-      .run(inbox.id, inbox.accountId, inbox.name, inbox.channelType, inbox.tokenHash, now)
+    this.sql('INSERT INTO inboxes (id, account_id, name, channel_type, token_hash, created_at, settings) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(inbox.id, inbox.accountId, inbox.name, inbox.channelType, inbox.tokenHash, now, JSON.stringify(inbox.settings))
   }
 
   async getInbox(id: string): Promise<Inbox | null> {
@@ -201,6 +204,15 @@ export class SqliteStore implements Store {
 
   async findInboxByTokenHash(tokenHash: string): Promise<Inbox | null> {
     const r = this.sql('SELECT * FROM inboxes WHERE token_hash = ?').get(tokenHash) as InboxColumns | undefined
+    return r ? toInbox(r) : null
+  }
+
+  async updateInboxSettings(id: string, settings: Inbox['settings']): Promise<void> {
+    this.sql('UPDATE inboxes SET settings = ? WHERE id = ?').run(JSON.stringify(settings), id)
+  }
+
+  async findInboxBySetting(key: keyof Inbox['settings'], value: string): Promise<Inbox | null> {
+    const r = this.sql(`SELECT * FROM inboxes WHERE json_extract(settings, '$.' || ?) = ?`).get(key, value) as InboxColumns | undefined
     return r ? toInbox(r) : null
   }
 
