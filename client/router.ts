@@ -4,6 +4,7 @@ import ConversationView from './views/ConversationView.vue'
 import InboxView from './views/InboxView.vue'
 import NoConversationView from './views/NoConversationView.vue'
 import SignInView from './views/SignInView.vue'
+import SettingsView from './views/SettingsView.vue'
 
 // Views are bundled eagerly: an agent offline must be able to open any of them.
 export function createAppRouter(session: ReturnType<typeof useSessionStore>) {
@@ -19,6 +20,7 @@ export function createAppRouter(session: ReturnType<typeof useSessionStore>) {
           { path: 'conversations/:id', name: 'conversation', component: ConversationView, props: true },
         ],
       },
+      { path: '/settings/:section?', name: 'settings', component: SettingsView },
       { path: '/:rest(.*)*', redirect: '/' },
     ],
   })

@@ -9,6 +9,8 @@ import type {
   OutboxItem,
   PresenceRecord,
   WriteRecord,
+  CannedRecord,
+  UploadRecord,
 } from './records.ts'
 
 /** The device's database, one per signed-in agent. Views only read it (through liveQuery); the sync
@@ -23,6 +25,8 @@ export class InboxDatabase extends Dexie {
   writes!: Table<WriteRecord, [string, string]>
   notices!: Table<NoticeRecord, number>
   presence!: Table<PresenceRecord, string>
+  canned!: Table<CannedRecord, string>
+  uploads!: Table<UploadRecord, string>
 
   constructor(name: string) {
     super(name)
@@ -42,6 +46,10 @@ export class InboxDatabase extends Dexie {
       writes: '[conversationId+field], conversationId',
       notices: '++id, conversationId',
       presence: 'conversationId',
+    })
+    this.version(3).stores({
+      canned: 'id, shortCode',
+      uploads: 'id, outboxId',
     })
   }
 }

@@ -86,3 +86,24 @@ export const toConversationRecord = (row: ConversationRow): ConversationRecord =
   ...row,
   assignee: row.assigneeId ?? '',
 })
+
+/** A canned response, as the feed delivers it (kept on the device: available offline). */
+export interface CannedRecord {
+  id: string
+  shortCode: string
+  content: string
+  updatedAt: number
+}
+
+/** A file chosen for a reply or note, kept on the device until it is uploaded (offline included). */
+export interface UploadRecord {
+  id: string
+  /** The outbox item it belongs to. */
+  outboxId: string
+  name: string
+  contentType: string
+  size: number
+  blob: Blob
+  /** Set once uploaded: the server's attachment id. */
+  attachmentId: string | null
+}

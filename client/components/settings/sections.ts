@@ -1,0 +1,11 @@
+import type { Component } from 'vue'
+import AccountSettings from './AccountSettings.vue'
+
+export interface SettingsSection {
+  id: string
+  title: string
+  component: Component
+}
+
+/** The sections of Settings, in the order they are listed. Each feature adds its own here. */
+export const settingsSections: SettingsSection[] = [{ id: 'account', title: 'Account', component: AccountSettings }]
