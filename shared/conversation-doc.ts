@@ -91,8 +91,30 @@ export function writeField<F extends FieldName>(
 ): FieldValue<F> {
   const over = readField(doc, field)?.writeId ?? null
   const value = fieldSchemas[field].parse({ ...input, by: ctx.by, at: ctx.at, writeId: ctx.writeId, over })
-  doc.transact(() => stateMap(doc).set(field, value), origin)
+  doc.transact(() => {
+    stateMap(doc).set(field, value)
+    const log = writeLog(doc)
+    log.push([{ writeId: ctx.writeId, over }])
+    if (log.length > WRITE_LOG_MAX) log.delete(0, log.length - WRITE_LOG_MAX)
+  }, origin)
   return value as FieldValue<F>
+}
+
+// A short log of recent field writes, each with the write it replaced. The state map keeps only the
+// winning value of a field, so without it a device could not tell whether the value that won had been
+// written knowing its own write (an informed change) or not (a concurrent one, to be told about).
+const WRITE_LOG_MAX = 100
+const WriteLogEntry = z.object({ writeId: z.string().min(1), over: z.string().nullable() })
+export const writeLog = (doc: Y.Doc): Y.Array<unknown> => doc.getArray('writes')
+
+/** writeId -> the writeId it replaced, for the writes still in the log. */
+export function writeAncestry(doc: Y.Doc): Map<string, string | null> {
+  const ancestry = new Map<string, string | null>()
+  for (const entry of writeLog(doc).toArray()) {
+    const parsed = WriteLogEntry.safeParse(entry)
+    if (parsed.success) ancestry.set(parsed.data.writeId, parsed.data.over)
+  }
+  return ancestry
 }
 
 export interface LabelEntry {

@@ -1,5 +1,5 @@
 import * as Y from 'yjs'
-import { readField } from '../../shared/conversation-doc.ts'
+import { readField, writeAncestry } from '../../shared/conversation-doc.ts'
 import { type InboxDatabase, readMeta } from '../db/database.ts'
 import { lostWriteNotice, writeOutcome } from './lost-writes.ts'
 
@@ -19,9 +19,10 @@ export async function checkWrites(db: InboxDatabase, conversationId: string, mer
   const agents = new Map(workspace?.agents.map((a) => [a.id, a.name]) ?? [])
   const teams = new Map(workspace?.teams.map((t) => [t.id, t.name]) ?? [])
   const names = { agent: (id: string) => agents.get(id) ?? 'Someone', team: (id: string) => teams.get(id) ?? 'another team' }
+  const ancestry = writeAncestry(doc)
   for (const write of writes) {
     const current = readField(doc, write.field)
-    const outcome = writeOutcome(write, current)
+    const outcome = writeOutcome(write, current, ancestry)
     if (outcome === 'lost' && current) {
       await db.notices.add({ conversationId, text: lostWriteNotice(write.field, current, names), at: now })
     }

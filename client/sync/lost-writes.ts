@@ -6,14 +6,29 @@ export type WriteOutcome = 'pending' | 'standing' | 'lost' | 'superseded'
 
 /**
  * What became of the agent's own write of a field, seen from the merged doc (DESIGN §4 rule 1: the
- * agent whose edit lost is told). Two writes that replaced the same predecessor were concurrent; if
- * the other one stands, ours lost. A write that replaced ours was made knowing it: no conflict.
+ * agent whose edit lost is told). Walking back from the winning value through the writes each one
+ * replaced (`ancestry`, from the doc's write log): reaching ours means the winner was written knowing
+ * it (superseded, no conflict); reaching the start without it means the two were concurrent (lost).
+ * Where the log has been trimmed the walk cannot decide, and falls back to comparing predecessors.
  */
-export function writeOutcome(mine: Pick<WriteRecord, 'writeId' | 'over'>, current: { writeId: string; over: string | null } | null): WriteOutcome {
+export function writeOutcome(
+  mine: Pick<WriteRecord, 'writeId' | 'over'>,
+  current: { writeId: string; over: string | null } | null,
+  ancestry?: ReadonlyMap<string, string | null>,
+): WriteOutcome {
   if (current === null) return 'pending'
   if (current.writeId === mine.writeId) return 'standing'
-  if (current.over === mine.over) return 'lost'
-  return 'superseded'
+  if (ancestry) {
+    let id = current.over
+    for (let steps = 0; steps <= ancestry.size; steps++) {
+      if (id === mine.writeId) return 'superseded'
+      if (id === null) return 'lost'
+      const before = ancestry.get(id)
+      if (before === undefined) break
+      id = before
+    }
+  }
+  return current.over === mine.over ? 'lost' : 'superseded'
 }
 
 type Names = { agent: (id: string) => string; team: (id: string) => string }

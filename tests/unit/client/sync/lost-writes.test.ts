@@ -17,6 +17,23 @@ describe('writeOutcome', () => {
     expect(writeOutcome(mine, { writeId: 'w-other', over: 'w-0' })).toBe('lost')
     expect(writeOutcome(mine, { writeId: 'w-later', over: 'w-mine' })).toBe('superseded')
   })
+
+  it('walks the write log: a chain that passes through mine superseded it; one that does not beat it', () => {
+    // Alice wrote a1 then a2 (over a1) while Carol, offline, wrote c1 (over w-0, like mine here).
+    const ancestry = new Map<string, string | null>([
+      ['a1', 'w-0'],
+      ['a2', 'a1'],
+      ['w-mine', 'w-0'],
+      ['w-0', null],
+    ])
+    // a2 replaced a1, not mine: mine lost, though a2's predecessor differs from mine's.
+    expect(writeOutcome(mine, { writeId: 'a2', over: 'a1' }, ancestry)).toBe('lost')
+    ancestry.set('b1', 'w-mine')
+    ancestry.set('b2', 'b1')
+    expect(writeOutcome(mine, { writeId: 'b2', over: 'b1' }, ancestry)).toBe('superseded')
+    // A trimmed log cannot decide: the predecessors are compared instead.
+    expect(writeOutcome(mine, { writeId: 'x2', over: 'x1' }, ancestry)).toBe('superseded')
+  })
 })
 
 describe('lostWriteNotice', () => {
