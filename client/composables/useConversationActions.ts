@@ -3,7 +3,7 @@ import type * as Y from 'yjs'
 import { addLabel, removeLabel, writeField, type FieldName, type Status } from '../../shared/conversation-doc.ts'
 import type { ConversationRecord, OutboxItem } from '../db/records.ts'
 import { useSessionStore } from '../stores/session.ts'
-import { enqueue } from '../sync/outbox.ts'
+import { dropOutboxItem, enqueueWithFiles, returnToDraft } from '../sync/uploads-queue.ts'
 import { uuid } from '../lib/uuid.ts'
 
 /**
@@ -32,7 +32,8 @@ export function useConversationActions() {
     write(row.id, 'status', { value, snoozedUntil: value === 'snoozed' ? snoozedUntil : null, seenSeq: row.lastMessageSeq })
 
   async function queue(row: ConversationRecord, kind: 'reply' | 'note', body: string, basedOnSeq: number, id = uuid()) {
-    await enqueue(db.value!, { id, conversationId: row.id, kind, body, basedOnSeq, authorAgentId: me.value!.id }, Date.now())
+    // The files chosen in this conversation's composer for this kind of message go with it.
+    await enqueueWithFiles(db.value!, { id, conversationId: row.id, kind, body, basedOnSeq, authorAgentId: me.value!.id }, Date.now())
   }
 
   return {
@@ -49,10 +50,10 @@ export function useConversationActions() {
     /** The shared note becomes a note under its draft's id: pressed twice, or by two agents, one note. */
     note: (row: ConversationRecord, note: { id: string; body: string }) => queue(row, 'note', note.body, row.lastMessageSeq, note.id),
     retry: (id: string) => engine.value!.outbox.retry(id),
-    discard: (id: string) => db.value!.outbox.delete(id),
+    discard: (id: string) => dropOutboxItem(db.value!, id),
     sendAnyway: (id: string) => engine.value!.outbox.sendAnyway(id),
-    /** "Edit" on a held reply: it leaves the outbox; its text went back into the draft. */
-    unqueue: (item: OutboxItem) => db.value!.outbox.delete(item.id),
+    /** "Edit" on a held reply: it leaves the outbox; its text went back into the draft, its files too. */
+    unqueue: (item: OutboxItem) => returnToDraft(db.value!, item),
     dismissNotice: (id: number) => db.value!.notices.delete(id),
   }
 }

@@ -13,7 +13,7 @@ import { checkWrites, checkWritesTables } from './check-writes.ts'
  * shown once, either queued or stored.
  */
 export async function applyFeedEntries(db: InboxDatabase, entries: FeedEntry[], cursor: number): Promise<void> {
-  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, ...checkWritesTables(db)]
+  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, ...checkWritesTables(db)]
   await db.transaction('rw', tables, async () => {
     const conversations = entries.filter((e) => e.kind === 'conversation')
     const stored = await db.docs.bulkGet(conversations.map((e) => e.conversation.id))
@@ -38,12 +38,15 @@ export async function applyFeedEntries(db: InboxDatabase, entries: FeedEntry[], 
     // The outbox and the pending writes are small: read them whole rather than probing per entry.
     const [queued, written] = await Promise.all([db.outbox.toCollection().primaryKeys(), db.writes.toArray()])
     const queuedIds = new Set(queued)
+    const done = messages.map((m) => m.id).filter((id) => queuedIds.has(id))
     await Promise.all([
       db.docs.bulkPut(docs),
       db.conversations.bulkPut(rows),
       db.messages.bulkPut(messages),
       db.contacts.bulkPut(entries.filter((e) => e.kind === 'contact').map((e) => e.contact)),
-      db.outbox.bulkDelete(messages.map((m) => m.id).filter((id) => queuedIds.has(id))),
+      db.outbox.bulkDelete(done),
+      // Their files leave the device with them: from now on the server serves them.
+      db.uploads.where('outboxId').anyOf(done).delete(),
       db.meta.put({ key: 'cursor', value: cursor }),
     ])
     const withWrites = new Set(written.map((w) => w.conversationId))

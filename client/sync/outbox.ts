@@ -2,6 +2,7 @@ import { ReplyCollision, type PostMessageResult } from '../../shared/schemas/api
 import { ApiError, api } from '../api/http.ts'
 import type { InboxDatabase } from '../db/database.ts'
 import type { OutboxItem } from '../db/records.ts'
+import { uploadPending } from './uploads.ts'
 
 /** A 4xx that retrying cannot fix; 401 (signed out), 408 and 429 are worth retrying later. */
 const isRefusal = (status: number): boolean => status >= 400 && status < 500 && ![401, 408, 429].includes(status)
@@ -71,8 +72,17 @@ export class OutboxSender {
   private async send(item: OutboxItem): Promise<void> {
     await this.db.outbox.update(item.id, { state: 'sending', attempts: item.attempts + 1 })
     try {
+      // Its files first, each uploaded once (the attachment id is kept); then the message names them.
+      const attachmentIds = await uploadPending(this.db, item.id)
       await api<PostMessageResult>(`/api/conversations/${item.conversationId}/messages`, {
-        body: { id: item.id, kind: item.kind, body: item.body, basedOnSeq: item.basedOnSeq, force: item.force ?? false },
+        body: {
+          id: item.id,
+          kind: item.kind,
+          body: item.body,
+          basedOnSeq: item.basedOnSeq,
+          force: item.force ?? false,
+          ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+        },
       })
       // Kept as "sent" until its feed entry arrives and replaces it (see applyFeedEntries).
       await this.db.outbox.update(item.id, { state: 'sent', error: null })
