@@ -67,6 +67,10 @@ function migrate(db: Database.Database): void {
   })
 }
 
+/** A message of files only previews as their names. */
+const previewText = (m: NewMessage): string =>
+  m.body.trim() || (m.attachments?.length ? `📎 ${m.attachments.map((a) => a.name).join(', ')}` : '')
+
 const conversationEntry = (seq: number, row: ConversationRow, docState: Uint8Array | null): FeedEntry => ({
   seq,
   kind: 'conversation',
@@ -345,7 +349,7 @@ export class SqliteStore implements Store {
         )
         .run(
           shownInList ? 1 : 0, m.createdAt,
-          shownInList ? 1 : 0, JSON.stringify(previewOf(m.kind, m.body, m.createdAt, m.authorAgentId)), seq,
+          shownInList ? 1 : 0, JSON.stringify(previewOf(m.kind, previewText(m), m.createdAt, m.authorAgentId)), seq,
           m.kind === 'incoming' ? 1 : 0, seq,
           visible ? 1 : 0, seq,
           m.conversationId,
