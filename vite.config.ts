@@ -36,7 +36,8 @@ export default defineConfig({
         globPatterns: ['**/*.{js,css,html,svg,png,webmanifest}'],
         // Any page of the app opens offline from the cached shell; API and sync URLs never do.
         navigateFallback: '/index.html',
-        navigateFallbackDenylist: [/^\/api\//, /^\/sync\//],
+        // /widget-demo is the server's page of a fictional shop, not a page of the app.
+        navigateFallbackDenylist: [/^\/api\//, /^\/sync\//, /^\/widget-demo/],
         cleanupOutdatedCaches: true,
         // The first worker takes charge of the page it installed from, so even a first session keeps
         // working if the network drops; later versions wait for the agent's "Reload".

@@ -16,6 +16,7 @@ import { DomainEvents } from './services/domain-events.ts'
 import { JobRunner } from './jobs/runner.ts'
 import { AttachmentService } from './services/attachments.ts'
 import { PresenceBoard } from './sync/presence-board.ts'
+import { createWidgetChannel, type WidgetChannel } from './widget/channel.ts'
 
 /** The composition root: every service, wired once. Routes and sockets receive this. */
 export interface AppContext {
@@ -35,6 +36,8 @@ export interface AppContext {
   events: DomainEvents
   jobs: JobRunner
   attachments: AttachmentService
+  /** The website live chat: visitor tokens, its public API's service and the visitors' live sockets. */
+  widget: WidgetChannel
 }
 
 export function createContext(config: Config, store: Store, clock: Clock): AppContext {
@@ -51,7 +54,10 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     store,
     {
       onEntries: publish,
-      onPresence: (live) => ctx.presence.onRoomChange(live),
+      onPresence: (live) => {
+        ctx.presence.onRoomChange(live)
+        ctx.widget.live.onRoomPresence(live)
+      },
       onStateChange: (change) => {
         if (change.after.status === 'snoozed' && change.after.snoozedUntil !== null) ctx.waker.notify(change.after.snoozedUntil)
         void ctx.rules.onStateChange(change)
@@ -79,6 +85,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     events,
     jobs: new JobRunner(store.jobs, clock),
     attachments,
+    widget: createWidgetChannel({ store, clock, publish, conversations, messages, rules, attachments, docs, events, dataDir: config.dataDir }),
   } satisfies AppContext)
   return ctx
 }

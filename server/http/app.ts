@@ -5,6 +5,7 @@ import { compress } from 'hono/compress'
 import type { AppContext } from '../app-context.ts'
 import { apiChannelRoutes } from '../routes/api-channel.ts'
 import { attachmentRoutes } from '../routes/attachments.ts'
+import { widgetRoutes } from '../routes/widget.ts'
 import { MAX_ATTACHMENT_BYTES } from '../../shared/schemas/entities.ts'
 import { authRoutes } from '../routes/auth.ts'
 import { conversationRoutes } from '../routes/conversations.ts'
@@ -48,7 +49,9 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   )
 
   const auth = requireAgent(ctx.auth)
-  app.use('/api/*', (c, next) => (PUBLIC.has(c.req.path) ? next() : auth(c, next)))
+  // The website widget's routes check the visitor token themselves (routes/widget.ts).
+  const visitorTokenRoute = (path: string) => path.startsWith('/api/widget/')
+  app.use('/api/*', (c, next) => (PUBLIC.has(c.req.path) || visitorTokenRoute(c.req.path) ? next() : auth(c, next)))
 
   app.get('/api/health', (c) => c.json({ ok: true }))
   authRoutes(app, ctx)
@@ -58,6 +61,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   docRoutes(app, ctx)
   apiChannelRoutes(app, ctx)
   attachmentRoutes(app, ctx)
+  widgetRoutes(app, ctx)
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -46,7 +46,8 @@ function sameOrigin(req: IncomingMessage): boolean {
   }
 }
 
-/** WebSocket endpoints: `/sync/conv:<id>` (y-websocket rooms) and `/api/feed/live` (feed pushes).
+/** WebSocket endpoints: `/sync/conv:<id>` (y-websocket rooms), `/api/feed/live` (feed pushes) and
+ *  `/api/widget/live` (a website visitor's pushes, authenticated by the visitor's signed token).
  *  Every upgrade is authenticated, and a room only admits agents of the account that owns it. */
 export function attachWebSockets(server: Server, ctx: AppContext): { close(): void } {
   const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_FRAME_BYTES, perMessageDeflate: false })
@@ -62,6 +63,16 @@ export function attachWebSockets(server: Server, ctx: AppContext): { close(): vo
 
   async function route(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
+    // The website widget's socket: a visitor's signed token in the URL (browsers cannot set headers on
+    // a WebSocket), from any site; nothing ambient authenticates it, so no origin check.
+    if (url.pathname === '/api/widget/live') {
+      const visitor = await ctx.widget.service.authenticate(url.searchParams.get('token'))
+      if (!visitor) return refuse(socket, 401, 'a valid visitor token is required')
+      return wss.handleUpgrade(req, socket, head, (ws) => {
+        track(ws)
+        ctx.widget.live.serve(ws, visitor)
+      })
+    }
     const agent = await ctx.auth.authenticate(tokenOf(req.headers))
     if (!agent) return refuse(socket, 401, 'sign in required')
     if (!sameOrigin(req)) return refuse(socket, 403, 'cross-origin socket refused')

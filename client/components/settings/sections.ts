@@ -1,5 +1,6 @@
 import type { Component } from 'vue'
 import AccountSettings from './AccountSettings.vue'
+import ChannelsSettings from './ChannelsSettings.vue'
 
 export interface SettingsSection {
   id: string
@@ -8,4 +9,7 @@ export interface SettingsSection {
 }
 
 /** The sections of Settings, in the order they are listed. Each feature adds its own here. */
-export const settingsSections: SettingsSection[] = [{ id: 'account', title: 'Account', component: AccountSettings }]
+export const settingsSections: SettingsSection[] = [
+  { id: 'account', title: 'Account', component: AccountSettings },
+  { id: 'channels', title: 'Channels', component: ChannelsSettings },
+]
