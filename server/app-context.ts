@@ -15,6 +15,7 @@ import { DocRegistry } from './sync/doc-registry.ts'
 import { DomainEvents } from './services/domain-events.ts'
 import { JobRunner } from './jobs/runner.ts'
 import { AttachmentService } from './services/attachments.ts'
+import { CannedService } from './services/canned.ts'
 import { PresenceBoard } from './sync/presence-board.ts'
 import { createWidgetChannel, type WidgetChannel } from './widget/channel.ts'
 
@@ -36,6 +37,7 @@ export interface AppContext {
   events: DomainEvents
   jobs: JobRunner
   attachments: AttachmentService
+  canned: CannedService
   /** The website live chat: visitor tokens, its public API's service and the visitors' live sockets. */
   widget: WidgetChannel
 }
@@ -85,6 +87,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     events,
     jobs: new JobRunner(store.jobs, clock),
     attachments,
+    canned: new CannedService(store, publish, clock),
     widget: createWidgetChannel({ store, clock, publish, conversations, messages, rules, attachments, docs, events, dataDir: config.dataDir }),
   } satisfies AppContext)
   return ctx

@@ -13,7 +13,7 @@ import { checkWrites, checkWritesTables } from './check-writes.ts'
  * shown once, either queued or stored.
  */
 export async function applyFeedEntries(db: InboxDatabase, entries: FeedEntry[], cursor: number): Promise<void> {
-  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, ...checkWritesTables(db)]
+  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, db.canned, ...checkWritesTables(db)]
   await db.transaction('rw', tables, async () => {
     const conversations = entries.filter((e) => e.kind === 'conversation')
     const stored = await db.docs.bulkGet(conversations.map((e) => e.conversation.id))
@@ -39,11 +39,16 @@ export async function applyFeedEntries(db: InboxDatabase, entries: FeedEntry[], 
     const [queued, written] = await Promise.all([db.outbox.toCollection().primaryKeys(), db.writes.toArray()])
     const queuedIds = new Set(queued)
     const done = messages.map((m) => m.id).filter((id) => queuedIds.has(id))
+    // Canned responses: the last entry of each wins; a deleted one leaves the device.
+    const canned = new Map(entries.filter((e) => e.kind === 'canned').map((e) => [e.canned.id, e.canned]))
+    const cannedKept = [...canned.values()].filter((c) => !c.deleted)
     await Promise.all([
       db.docs.bulkPut(docs),
       db.conversations.bulkPut(rows),
       db.messages.bulkPut(messages),
       db.contacts.bulkPut(entries.filter((e) => e.kind === 'contact').map((e) => e.contact)),
+      db.canned.bulkPut(cannedKept.map(({ id, shortCode, content, updatedAt }) => ({ id, shortCode, content, updatedAt }))),
+      db.canned.bulkDelete([...canned.values()].filter((c) => c.deleted).map((c) => c.id)),
       db.outbox.bulkDelete(done),
       // Their files leave the device with them: from now on the server serves them.
       db.uploads.where('outboxId').anyOf(done).delete(),

@@ -12,6 +12,21 @@ export interface DemoCredentials {
 
 export const DEMO_PASSWORD = 'demo-password'
 
+/** Canned responses of the demo workspace (type `/` in a reply to use them). */
+const DEMO_CANNED = [
+  { shortCode: 'thanks', content: 'Thanks for reaching out, {{contact.name | there}}! I am looking into it now.\n\n{{agent.name}}' },
+  {
+    shortCode: 'refund',
+    content:
+      'Hi {{contact.first_name | there}}, I have started your refund. It shows on your statement within 5-10 business days.\n\n{{agent.name}}',
+  },
+  {
+    shortCode: 'shipping',
+    content:
+      'Hi {{contact.first_name | there}}, orders ship within 2 business days and you get a tracking link by email as soon as yours leaves us.\n\n{{agent.name}}',
+  },
+]
+
 // Fixed seeds: the demo shows the same customers and histories on every run (times move with the clock).
 const PEOPLE_SEED = 20240601
 const CONVERSATION_SEED = 20240602
@@ -37,6 +52,8 @@ export async function seedDemoWorkspace(ctx: AppContext): Promise<DemoCredential
   })
   const contacts = await seedContacts(ctx, ws.accountId, { count: 30, rng: createRng(PEOPLE_SEED) })
   await seedConversations(ctx, ws, { count: 60, rng: createRng(CONVERSATION_SEED), contacts })
+  const alice = ws.agents.find((a) => a.email === 'alice@example.com')!
+  for (const canned of DEMO_CANNED) await ctx.canned.create(alice, canned)
   const api = ws.inboxes.find((i) => i.channelType === 'api')!
   return { agentEmails: ws.agents.map((a) => a.email), password: DEMO_PASSWORD, apiInboxToken: api.token }
 }

@@ -5,6 +5,7 @@ import { compress } from 'hono/compress'
 import type { AppContext } from '../app-context.ts'
 import { apiChannelRoutes } from '../routes/api-channel.ts'
 import { attachmentRoutes } from '../routes/attachments.ts'
+import { cannedRoutes } from '../routes/canned.ts'
 import { widgetRoutes } from '../routes/widget.ts'
 import { MAX_ATTACHMENT_BYTES } from '../../shared/schemas/entities.ts'
 import { authRoutes } from '../routes/auth.ts'
@@ -61,6 +62,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   docRoutes(app, ctx)
   apiChannelRoutes(app, ctx)
   attachmentRoutes(app, ctx)
+  cannedRoutes(app, ctx)
   widgetRoutes(app, ctx)
 
   app.doc31('/api/openapi.json', {

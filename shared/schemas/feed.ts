@@ -2,6 +2,7 @@ import { z } from 'zod'
 import { Contact, Message } from './entities.ts'
 import { ConversationRow } from './conversation.ts'
 import { ConversationPresence } from '../presence.ts'
+import { CannedResponse } from '../canned.ts'
 
 const Seq = z.number().int().positive()
 
@@ -12,6 +13,8 @@ export const FeedEntry = z.discriminatedUnion('kind', [
   z.object({ seq: Seq, kind: z.literal('contact'), contact: Contact }),
   z.object({ seq: Seq, kind: z.literal('conversation'), conversation: ConversationRow, state: z.string() }),
   z.object({ seq: Seq, kind: z.literal('message'), message: Message }),
+  /** A canned response was added, changed or deleted (superseding, like contacts). */
+  z.object({ seq: Seq, kind: z.literal('canned'), canned: CannedResponse }),
 ])
 export type FeedEntry = z.infer<typeof FeedEntry>
 

@@ -57,7 +57,7 @@ describe('feed live push', () => {
     // Mallory's own write is pushed to her after Acme's: had Acme's reached her socket, it would be there first.
     const mine = await server.customerWrites({ email: 'own@customer.test' }, 'Mine', server.other.apiInbox.token)
     await eventually(() => expect(theirs.entries().some((e) => e.kind === 'message' && e.message.id === mine.messageId)).toBe(true))
-    expect(theirs.entries().every((e) => (e.kind === 'message' ? e.message.accountId : e.kind === 'contact' ? e.contact.accountId : e.conversation.accountId) === server.other.accountId)).toBe(true)
+    expect(theirs.entries().every((e) => (e.kind === 'message' ? e.message.accountId : e.kind === 'contact' ? e.contact.accountId : e.kind === 'conversation' ? e.conversation.accountId : null) === server.other.accountId)).toBe(true)
   })
 
   it('the feed socket takes no messages: sending one closes it with 4400', async () => {

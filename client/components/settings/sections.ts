@@ -1,5 +1,6 @@
 import type { Component } from 'vue'
 import AccountSettings from './AccountSettings.vue'
+import CannedResponsesSettings from './CannedResponsesSettings.vue'
 import ChannelsSettings from './ChannelsSettings.vue'
 
 export interface SettingsSection {
@@ -12,4 +13,5 @@ export interface SettingsSection {
 export const settingsSections: SettingsSection[] = [
   { id: 'account', title: 'Account', component: AccountSettings },
   { id: 'channels', title: 'Channels', component: ChannelsSettings },
+  { id: 'canned-responses', title: 'Canned responses', component: CannedResponsesSettings },
 ]

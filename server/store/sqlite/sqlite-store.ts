@@ -20,6 +20,7 @@ import type {
 import { migrations } from './migrations.ts'
 import { SqliteJobStore } from './jobs.ts'
 import { SqliteAttachmentStore } from './attachments.ts'
+import { SqliteCannedStore } from './canned.ts'
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
 import {
   type AgentColumns,
@@ -82,6 +83,7 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>()
   readonly jobs: SqliteJobStore
   readonly attachments: SqliteAttachmentStore
+  readonly canned: SqliteCannedStore
 
   constructor(
     readonly db: Database.Database,
@@ -89,6 +91,7 @@ export class SqliteStore implements Store {
   ) {
     this.jobs = new SqliteJobStore(db)
     this.attachments = new SqliteAttachmentStore(db)
+    this.canned = new SqliteCannedStore(db, (accountId, entityId, entry) => this.append(accountId, entityId, entry(this.nextSeq(accountId))))
   }
 
   /** Prepared once per SQL text: the sync path appends an update per keystroke. */
