@@ -14,6 +14,7 @@ import { SnoozeWaker } from './services/snooze-waker.ts'
 import { DocRegistry } from './sync/doc-registry.ts'
 import { DomainEvents } from './services/domain-events.ts'
 import { JobRunner } from './jobs/runner.ts'
+import { EmailChannel } from './channels/email/email-channel.ts'
 import { AttachmentService } from './services/attachments.ts'
 import { CannedService } from './services/canned.ts'
 import { PresenceBoard } from './sync/presence-board.ts'
@@ -36,6 +37,8 @@ export interface AppContext {
   presence: PresenceBoard
   events: DomainEvents
   jobs: JobRunner
+  /** The Email channel: mail in over SMTP, replies out by the job queue; its port once started. */
+  email: EmailChannel
   attachments: AttachmentService
   canned: CannedService
   /** The website live chat: visitor tokens, its public API's service and the visitors' live sockets. */
@@ -86,6 +89,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     presence: new PresenceBoard(bus, docs),
     events,
     jobs: new JobRunner(store.jobs, clock),
+    email: new EmailChannel(ctx),
     attachments,
     canned: new CannedService(store, publish, clock),
     widget: createWidgetChannel({ store, clock, publish, conversations, messages, rules, attachments, docs, events, dataDir: config.dataDir }),

@@ -13,6 +13,12 @@ const Env = z.object({
   /** How long a conversation doc stays in memory after its last connection closes. */
   DOC_IDLE_MS: z.coerce.number().int().nonnegative().default(30_000),
   STATIC_DIR: z.string().default('./dist'),
+  /** Incoming mail for the Email inboxes' addresses (SMTP; 0 picks a free port). */
+  SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  /** Where replies are sent (smtp:// or smtps://); unset, they are written to DATA_DIR/outbound-mail. */
+  SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'an smtp:// or smtps:// URL').optional(),
+  /** A fixed sender name for replies; unset, the agent's name. */
+  MAIL_FROM_NAME: z.string().min(1).max(200).optional(),
 })
 
 export interface Config {
@@ -25,6 +31,9 @@ export interface Config {
   sessionMs: number
   docIdleMs: number
   staticDir: string
+  smtpInboundPort: number
+  smtpUrl: string | undefined
+  mailFromName: string | undefined
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv): Config {
@@ -44,5 +53,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     sessionMs: e.SESSION_DAYS * 24 * 3600 * 1000,
     docIdleMs: e.DOC_IDLE_MS,
     staticDir: path.resolve(e.STATIC_DIR),
+    smtpInboundPort: e.SMTP_INBOUND_PORT,
+    smtpUrl: e.SMTP_URL,
+    mailFromName: e.MAIL_FROM_NAME,
   }
 }

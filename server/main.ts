@@ -15,6 +15,7 @@ if (server.demo) {
   // The inbox token was shown once, when the workspace was created; only its hash is stored.
   console.log(`Demo workspace: sign in as ${DEMO_AGENT} (or bob@, carol@) with password ${DEMO_PASSWORD}`)
 }
+console.log(server.ctx.email.describe())
 // Printed last: scripts and tests wait for this line.
 console.log(`Support inbox is running at ${server.url}  (data: ${config.dataDir})`)
 

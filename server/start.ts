@@ -26,6 +26,13 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const store = openSqliteStore(path.join(config.dataDir, 'inbox.sqlite'))
   const ctx = createContext(config, store, clock)
   const demo = config.demo && (await store.countAccounts()) === 0 ? await seedDemoWorkspace(ctx) : null
+  // Before requests are served and jobs run: a reply created from the first request is already heard.
+  try {
+    await ctx.email.start()
+  } catch (error) {
+    await store.close()
+    throw error
+  }
   const app = createHttpApp(ctx)
 
   const server = await new Promise<Server>((resolve) => {
@@ -50,6 +57,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
         server.close(() => resolve())
         server.closeAllConnections()
       })
+      await ctx.email.close()
       await ctx.docs.closeAll()
       await store.close()
     },

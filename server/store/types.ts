@@ -13,6 +13,7 @@ import type { FeedEntry } from '../../shared/schemas/feed.ts'
 import type { ConversationState } from '../../shared/project-conversation.ts'
 import type { JobStore } from './jobs.ts'
 import type { AttachmentStore } from './attachments.ts'
+import type { EmailStore } from './email.ts'
 import type { CannedStore } from './canned.ts'
 
 // The one storage interface (DESIGN §2, §6): only implementations of Store speak SQL. Every write
@@ -76,6 +77,8 @@ export interface Store {
   readonly jobs: JobStore
   /** Files uploaded for messages (the bytes live under DATA_DIR, by content hash). */
   readonly attachments: AttachmentStore
+  /** Email threading: the Message-IDs of mail received and sent, per conversation. */
+  readonly email: EmailStore
   /** Canned responses of each account (every change is a `canned` feed entry). */
   readonly canned: CannedStore
 

@@ -39,6 +39,8 @@ export async function startServerProcess(
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       DEMO: '1',
+      // Never the default 2525: tests run side by side.
+      SMTP_INBOUND_PORT: '0',
       ...(serveApp ? {} : { STATIC_DIR: path.join(dataDir, 'no-static') }),
       ...options.env,
     },

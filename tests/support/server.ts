@@ -75,6 +75,8 @@ export interface ConversationView {
 export interface TestServerOptions {
   /** How long an unused doc stays loaded; small so that tests also cover load/unload. */
   docIdleMs?: number
+  /** More environment for the server's configuration (e.g. `WEBHOOK_RETRY_BASE_MS`), kept across restarts. */
+  env?: Record<string, string>
 }
 
 export class TestServer {
@@ -88,6 +90,7 @@ export class TestServer {
     private readonly docIdleMs: number,
     readonly acme: AcmeWorkspace,
     readonly other: OtherWorkspace,
+    private readonly env: Record<string, string> = {},
   ) {
     this.running = running
     this.lastPort = running.port
@@ -96,7 +99,7 @@ export class TestServer {
   static async start(options: TestServerOptions = {}): Promise<TestServer> {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'inbox-it-'))
     const docIdleMs = options.docIdleMs ?? 200
-    const running = await launch(dataDir, 0, docIdleMs)
+    const running = await launch(dataDir, 0, docIdleMs, options.env)
     try {
       const acme = await createWorkspace(running.ctx, {
         accountName: 'Acme Support',
@@ -129,6 +132,7 @@ export class TestServer {
           websiteInbox: inboxOf(acme, 'live_chat'),
         },
         { accountId: other.accountId, mallory: agentOf(other, 'mallory@other.test'), apiInbox: inboxOf(other, 'api') },
+        options.env,
       )
     } catch (error) {
       await running.close()
@@ -215,7 +219,7 @@ export class TestServer {
    *  sessions and everything written stay. */
   async restart(): Promise<void> {
     await this.stop()
-    this.running = await launch(this.dataDir, this.lastPort, this.docIdleMs)
+    this.running = await launch(this.dataDir, this.lastPort, this.docIdleMs, this.env)
   }
 
   /** Stops the server, keeping its data (a stopped server can be restarted). */
@@ -310,14 +314,16 @@ function httpRequest(
   })
 }
 
-function launch(dataDir: string, port: number, docIdleMs: number): Promise<RunningServer> {
+function launch(dataDir: string, port: number, docIdleMs: number, env: Record<string, string> = {}): Promise<RunningServer> {
   return startServer(
     configFromEnv({
+      ...env,
       PORT: String(port),
       HOST: '127.0.0.1',
       DATA_DIR: dataDir,
       DEMO: '0',
       DOC_IDLE_MS: String(docIdleMs),
+      SMTP_INBOUND_PORT: '0',
       STATIC_DIR: path.join(dataDir, 'no-static'),
     }),
   )

@@ -181,4 +181,8 @@ export const migrations: string[] = [
   );
   CREATE INDEX email_messages_conversation ON email_messages(conversation_id);
   `,
+  // Email: the Subject of each mail, so that replies answer the conversation's first subject.
+  `
+  ALTER TABLE email_messages ADD COLUMN subject TEXT;
+  `,
 ]

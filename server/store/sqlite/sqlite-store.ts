@@ -20,6 +20,7 @@ import type {
 import { migrations } from './migrations.ts'
 import { SqliteJobStore } from './jobs.ts'
 import { SqliteAttachmentStore } from './attachments.ts'
+import { SqliteEmailStore } from './email.ts'
 import { SqliteCannedStore } from './canned.ts'
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
 import {
@@ -83,6 +84,7 @@ export class SqliteStore implements Store {
   private readonly statements = new Map<string, Database.Statement>()
   readonly jobs: SqliteJobStore
   readonly attachments: SqliteAttachmentStore
+  readonly email: SqliteEmailStore
   readonly canned: SqliteCannedStore
 
   constructor(
@@ -91,6 +93,7 @@ export class SqliteStore implements Store {
   ) {
     this.jobs = new SqliteJobStore(db)
     this.attachments = new SqliteAttachmentStore(db)
+    this.email = new SqliteEmailStore(db)
     this.canned = new SqliteCannedStore(db, (accountId, entityId, entry) => this.append(accountId, entityId, entry(this.nextSeq(accountId))))
   }
 

@@ -1,0 +1,116 @@
+import type { AddressInfo } from 'node:net'
+import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server'
+
+/** The largest mail accepted (announced with SIZE, so well-behaved senders do not even try). */
+export const MAX_MAIL_BYTES = 50 * 1024 * 1024
+
+export interface Envelope {
+  mailFrom: string | null
+  rcptTo: string[]
+}
+
+/** What the SMTP front end asks of the channel. */
+export interface InboundMailHandler {
+  /** Whether mail for this address is taken (an Email inbox's address). */
+  accepts(address: string): Promise<boolean>
+  /** Stores the mail; the sender is told 250 only once this has resolved, so nothing acknowledged is lost. */
+  deliver(raw: Buffer, envelope: Envelope): Promise<void>
+}
+
+/** A refusal the sender must not retry (5xx); any other failure is answered 451, "try again later". */
+export class MailRejected extends Error {
+  constructor(
+    readonly responseCode: number,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+const smtpError = (responseCode: number, message: string): Error => Object.assign(new Error(message), { responseCode })
+
+/**
+ * The SMTP front end of the email channel: no authentication and no TLS (it is meant to sit behind the
+ * team's mail server or relay, or on a trusted network), refuses unknown recipients at RCPT with 550
+ * and oversized mail with 552, and answers the end of DATA only after the mail is stored.
+ */
+export class SmtpInbound {
+  private readonly server: SMTPServer
+  private readonly inFlight = new Set<Promise<void>>()
+  private listening = false
+
+  constructor(private readonly handler: InboundMailHandler) {
+    this.server = new SMTPServer({
+      banner: 'support inbox',
+      size: MAX_MAIL_BYTES,
+      authOptional: true,
+      disabledCommands: ['AUTH', 'STARTTLS'],
+      logger: false,
+      // On shutdown, a connection still open after this is told 421 and closed: the sender keeps the
+      // mail and retries, which is SMTP's way, rather than holding the server's exit.
+      closeTimeout: 1_000,
+      onRcptTo: (address, _session, callback) => {
+        this.handler.accepts(address.address).then(
+          (ok) => callback(ok ? null : smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`)),
+          (error: unknown) => {
+            console.error('email: recipient check failed', error)
+            callback(smtpError(451, '4.3.0 temporary failure, try again later'))
+          },
+        )
+      },
+      onData: (stream, session, callback) => this.receive(stream, session, callback),
+    })
+    // Connection-level errors (a client resetting) are emitted here; unhandled they would crash the process.
+    this.server.on('error', (error) => console.error('email: SMTP connection error', error.message))
+  }
+
+  /** Resolves with the port it listens on (`port` 0 picks a free one). */
+  listen(port: number, host: string): Promise<number> {
+    return new Promise((resolve, reject) => {
+      const onError = (error: Error) => reject(error)
+      this.server.once('error', onError)
+      const server = this.server.listen(port, host, () => {
+        this.server.off('error', onError)
+        this.listening = true
+        resolve((server.address() as AddressInfo).port)
+      })
+    })
+  }
+
+  /** Stops accepting mail, then waits for mail being stored to be stored. */
+  async close(): Promise<void> {
+    if (this.listening) await new Promise<void>((resolve) => this.server.close(() => resolve()))
+    this.listening = false
+    await Promise.allSettled([...this.inFlight])
+  }
+
+  private receive(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void): void {
+    const chunks: Buffer[] = []
+    let size = 0
+    stream.on('data', (chunk: Buffer) => {
+      size += chunk.length
+      // Past the limit the rest is read and dropped (the client is still sending), never buffered.
+      if (size <= MAX_MAIL_BYTES) chunks.push(chunk)
+    })
+    stream.on('end', () => {
+      if (stream.sizeExceeded || size > MAX_MAIL_BYTES) {
+        callback(smtpError(552, `5.3.4 message too big: at most ${MAX_MAIL_BYTES / 1024 / 1024} MB`))
+        return
+      }
+      const envelope: Envelope = {
+        mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
+        rcptTo: session.envelope.rcptTo.map((r) => r.address),
+      }
+      const task = this.handler.deliver(Buffer.concat(chunks), envelope).then(
+        () => callback(),
+        (error: unknown) => {
+          if (error instanceof MailRejected) return callback(smtpError(error.responseCode, error.message))
+          console.error('email: storing an incoming mail failed', error)
+          callback(smtpError(451, '4.3.0 the mail could not be stored, try again later'))
+        },
+      )
+      this.inFlight.add(task)
+      void task.finally(() => this.inFlight.delete(task))
+    })
+  }
+}
