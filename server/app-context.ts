@@ -19,6 +19,8 @@ import { AttachmentService } from './services/attachments.ts'
 import { CannedService } from './services/canned.ts'
 import { PresenceBoard } from './sync/presence-board.ts'
 import { createWidgetChannel, type WidgetChannel } from './widget/channel.ts'
+import { ApiChannelRestService } from './services/api-channel-rest.ts'
+import { WebhookService } from './webhooks/webhooks.ts'
 
 /** The composition root: every service, wired once. Routes and sockets receive this. */
 export interface AppContext {
@@ -43,6 +45,8 @@ export interface AppContext {
   canned: CannedService
   /** The website live chat: visitor tokens, its public API's service and the visitors' live sockets. */
   widget: WidgetChannel
+  apiChannelRest: ApiChannelRestService
+  webhooks: WebhookService
 }
 
 export function createContext(config: Config, store: Store, clock: Clock): AppContext {
@@ -93,6 +97,9 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     attachments,
     canned: new CannedService(store, publish, clock),
     widget: createWidgetChannel({ store, clock, publish, conversations, messages, rules, attachments, docs, events, dataDir: config.dataDir }),
+    apiChannelRest: new ApiChannelRestService(store, publish, clock, contacts, conversations, messages),
+    webhooks: new WebhookService(store, clock, config.webhooks),
   } satisfies AppContext)
+  ctx.webhooks.connect(ctx.events, ctx.jobs)
   return ctx
 }

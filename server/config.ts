@@ -19,6 +19,11 @@ const Env = z.object({
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'an smtp:// or smtps:// URL').optional(),
   /** A fixed sender name for replies; unset, the agent's name. */
   MAIL_FROM_NAME: z.string().min(1).max(200).optional(),
+  /** Webhook deliveries: attempts before a delivery fails, the first retry's scale (doubling, full
+   *  jitter, at most an hour apart), and how long a receiver may take to answer. */
+  WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
+  WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5_000),
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
 })
 
 export interface Config {
@@ -34,6 +39,7 @@ export interface Config {
   smtpInboundPort: number
   smtpUrl: string | undefined
   mailFromName: string | undefined
+  webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number }
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv): Config {
@@ -56,5 +62,6 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     smtpInboundPort: e.SMTP_INBOUND_PORT,
     smtpUrl: e.SMTP_URL,
     mailFromName: e.MAIL_FROM_NAME,
+    webhooks: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
   }
 }

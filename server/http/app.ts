@@ -7,6 +7,8 @@ import { apiChannelRoutes } from '../routes/api-channel.ts'
 import { attachmentRoutes } from '../routes/attachments.ts'
 import { cannedRoutes } from '../routes/canned.ts'
 import { widgetRoutes } from '../routes/widget.ts'
+import { apiChannelRestRoutes } from '../routes/api-channel-rest.ts'
+import { webhookRoutes } from '../routes/webhooks.ts'
 import { MAX_ATTACHMENT_BYTES } from '../../shared/schemas/entities.ts'
 import { authRoutes } from '../routes/auth.ts'
 import { conversationRoutes } from '../routes/conversations.ts'
@@ -50,9 +52,13 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   )
 
   const auth = requireAgent(ctx.auth)
+  // The API channel's routes check the inbox token themselves (routes/api-channel*.ts).
+  const inboxTokenRoute = (path: string) => path.startsWith('/api/channels/api/')
   // The website widget's routes check the visitor token themselves (routes/widget.ts).
   const visitorTokenRoute = (path: string) => path.startsWith('/api/widget/')
-  app.use('/api/*', (c, next) => (PUBLIC.has(c.req.path) || visitorTokenRoute(c.req.path) ? next() : auth(c, next)))
+  app.use('/api/*', (c, next) =>
+    PUBLIC.has(c.req.path) || inboxTokenRoute(c.req.path) || visitorTokenRoute(c.req.path) ? next() : auth(c, next),
+  )
 
   app.get('/api/health', (c) => c.json({ ok: true }))
   authRoutes(app, ctx)
@@ -64,6 +70,8 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   attachmentRoutes(app, ctx)
   cannedRoutes(app, ctx)
   widgetRoutes(app, ctx)
+  apiChannelRestRoutes(app, ctx)
+  webhookRoutes(app, ctx)
 
   app.doc31('/api/openapi.json', {
     openapi: '3.1.0',

@@ -5,6 +5,8 @@ export interface JobHandler {
   run(job: JobRecord): Promise<void>
   /** Attempts before the job is marked failed (default 8). */
   maxAttempts?: number
+  /** Wait before the next attempt after `attempt` failed (default `retryDelay`). */
+  retryDelay?: (attempt: number) => number
 }
 
 /** A handler's way of saying "do not try again": the job fails at once. */
@@ -103,7 +105,12 @@ export class JobRunner {
       const message = (error as Error).message ?? String(error)
       const now = this.clock.now()
       if (error instanceof PermanentJobError || job.attempts >= (handler.maxAttempts ?? 8)) await this.jobs.fail(job.id, message, now)
-      else await this.jobs.retryAt(job.id, message, now + retryDelay(job.attempts), now)
+      else {
+        const delay = (handler.retryDelay ?? retryDelay)(job.attempts)
+        await this.jobs.retryAt(job.id, message, now + delay, now)
+        // A retry due before the next poll is taken up at its time, not up to a poll interval late.
+        if (delay < POLL_MS) setTimeout(() => this.poke(), delay).unref()
+      }
     }
   }
 }

@@ -15,6 +15,7 @@ import type { JobStore } from './jobs.ts'
 import type { AttachmentStore } from './attachments.ts'
 import type { EmailStore } from './email.ts'
 import type { CannedStore } from './canned.ts'
+import type { WebhookStore } from './webhooks.ts'
 
 // The one storage interface (DESIGN §2, §6): only implementations of Store speak SQL. Every write
 // that changes what clients see appends to the account's change feed in the same transaction and
@@ -81,6 +82,8 @@ export interface Store {
   readonly email: EmailStore
   /** Canned responses of each account (every change is a `canned` feed entry). */
   readonly canned: CannedStore
+  /** Webhooks of each account and their delivery log. */
+  readonly webhooks: WebhookStore
 
   close(): Promise<void>
 
@@ -111,6 +114,8 @@ export interface Store {
   insertContact(contact: Contact): Promise<FeedEntry[]>
   getContact(id: string): Promise<Contact | null>
   findContactByEmail(accountId: string, email: string): Promise<Contact | null>
+  /** Replaces the contact's name and attributes; emits a contact entry. */
+  updateContact(contact: Contact): Promise<FeedEntry[]>
 
   /** Creates the conversation with the next per-account number and its initial projection. */
   insertConversation(

@@ -2,6 +2,7 @@ import type { Component } from 'vue'
 import AccountSettings from './AccountSettings.vue'
 import CannedResponsesSettings from './CannedResponsesSettings.vue'
 import ChannelsSettings from './ChannelsSettings.vue'
+import WebhooksSettings from './WebhooksSettings.vue'
 
 export interface SettingsSection {
   id: string
@@ -14,4 +15,5 @@ export const settingsSections: SettingsSection[] = [
   { id: 'account', title: 'Account', component: AccountSettings },
   { id: 'channels', title: 'Channels', component: ChannelsSettings },
   { id: 'canned-responses', title: 'Canned responses', component: CannedResponsesSettings },
+  { id: 'webhooks', title: 'Webhooks', component: WebhooksSettings },
 ]

@@ -22,6 +22,7 @@ import { SqliteJobStore } from './jobs.ts'
 import { SqliteAttachmentStore } from './attachments.ts'
 import { SqliteEmailStore } from './email.ts'
 import { SqliteCannedStore } from './canned.ts'
+import { SqliteWebhookStore } from './webhooks.ts'
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
 import {
   type AgentColumns,
@@ -86,6 +87,7 @@ export class SqliteStore implements Store {
   readonly attachments: SqliteAttachmentStore
   readonly email: SqliteEmailStore
   readonly canned: SqliteCannedStore
+  readonly webhooks: SqliteWebhookStore
 
   constructor(
     readonly db: Database.Database,
@@ -95,6 +97,7 @@ export class SqliteStore implements Store {
     this.attachments = new SqliteAttachmentStore(db)
     this.email = new SqliteEmailStore(db)
     this.canned = new SqliteCannedStore(db, (accountId, entityId, entry) => this.append(accountId, entityId, entry(this.nextSeq(accountId))))
+    this.webhooks = new SqliteWebhookStore(db)
   }
 
   /** Prepared once per SQL text: the sync path appends an update per keystroke. */
@@ -259,6 +262,14 @@ export class SqliteStore implements Store {
   async getContact(id: string): Promise<Contact | null> {
     const r = this.sql('SELECT * FROM contacts WHERE id = ?').get(id) as ContactColumns | undefined
     return r ? toContact(r) : null
+  }
+
+  async updateContact(contact: Contact): Promise<FeedEntry[]> {
+    return this.db.transaction(() => {
+      this.sql('UPDATE contacts SET name = ?, attributes = ? WHERE id = ?').run(contact.name, JSON.stringify(contact.attributes), contact.id)
+      const seq = this.nextSeq(contact.accountId)
+      return [this.append(contact.accountId, contact.id, { seq, kind: 'contact', contact })]
+    })()
   }
 
   async findContactByEmail(accountId: string, email: string): Promise<Contact | null> {

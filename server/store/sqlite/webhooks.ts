@@ -1,0 +1,134 @@
+import type Database from 'better-sqlite3'
+import type { WebhookEvent } from '../../../shared/schemas/webhooks.ts'
+import type { DeliveryAttempt, DeliveryRecord, WebhookRecord, WebhookStore } from '../webhooks.ts'
+
+interface WebhookColumns {
+  id: string
+  account_id: string
+  url: string
+  secret: string
+  events: string
+  active: number
+  created_at: number
+}
+
+interface DeliveryColumns {
+  id: string
+  webhook_id: string
+  account_id: string
+  event: string
+  payload: string
+  status: DeliveryRecord['status']
+  attempts: number
+  response_status: number | null
+  last_error: string | null
+  created_at: number
+  delivered_at: number | null
+}
+
+const toWebhook = (r: WebhookColumns): WebhookRecord => ({
+  id: r.id,
+  accountId: r.account_id,
+  url: r.url,
+  secret: r.secret,
+  events: JSON.parse(r.events) as WebhookEvent[],
+  active: r.active === 1,
+  createdAt: r.created_at,
+})
+
+const toDelivery = (r: DeliveryColumns): DeliveryRecord => ({
+  id: r.id,
+  webhookId: r.webhook_id,
+  accountId: r.account_id,
+  event: r.event as WebhookEvent,
+  payload: r.payload,
+  status: r.status,
+  attempts: r.attempts,
+  responseStatus: r.response_status,
+  lastError: r.last_error,
+  createdAt: r.created_at,
+  deliveredAt: r.delivered_at,
+})
+
+export class SqliteWebhookStore implements WebhookStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async insert(w: WebhookRecord): Promise<void> {
+    this.db
+      .prepare('INSERT INTO webhooks (id, account_id, url, secret, events, active, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+      .run(w.id, w.accountId, w.url, w.secret, JSON.stringify(w.events), w.active ? 1 : 0, w.createdAt)
+  }
+
+  async get(id: string): Promise<WebhookRecord | null> {
+    const r = this.db.prepare('SELECT * FROM webhooks WHERE id = ?').get(id) as WebhookColumns | undefined
+    return r ? toWebhook(r) : null
+  }
+
+  async list(accountId: string): Promise<WebhookRecord[]> {
+    const rows = this.db.prepare('SELECT * FROM webhooks WHERE account_id = ? ORDER BY created_at, id').all(accountId) as WebhookColumns[]
+    return rows.map(toWebhook)
+  }
+
+  async listSubscribed(accountId: string, event: WebhookEvent): Promise<WebhookRecord[]> {
+    const rows = this.db
+      .prepare(
+        `SELECT * FROM webhooks WHERE account_id = ? AND active = 1
+           AND EXISTS (SELECT 1 FROM json_each(webhooks.events) WHERE value = ?) ORDER BY created_at, id`,
+      )
+      .all(accountId, event) as WebhookColumns[]
+    return rows.map(toWebhook)
+  }
+
+  async update(id: string, changes: Partial<Pick<WebhookRecord, 'url' | 'events' | 'active' | 'secret'>>): Promise<void> {
+    this.db
+      .prepare(
+        `UPDATE webhooks SET url = coalesce(?, url), events = coalesce(?, events), active = coalesce(?, active),
+           secret = coalesce(?, secret) WHERE id = ?`,
+      )
+      .run(
+        changes.url ?? null,
+        changes.events ? JSON.stringify(changes.events) : null,
+        changes.active === undefined ? null : changes.active ? 1 : 0,
+        changes.secret ?? null,
+        id,
+      )
+  }
+
+  async delete(id: string): Promise<void> {
+    this.db.transaction(() => {
+      this.db.prepare('DELETE FROM webhook_deliveries WHERE webhook_id = ?').run(id)
+      this.db.prepare('DELETE FROM webhooks WHERE id = ?').run(id)
+    })()
+  }
+
+  async insertDelivery(d: DeliveryRecord): Promise<void> {
+    this.db
+      .prepare(
+        `INSERT INTO webhook_deliveries (id, webhook_id, account_id, event, payload, status, attempts, response_status,
+           last_error, created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+      )
+      .run(d.id, d.webhookId, d.accountId, d.event, d.payload, d.status, d.attempts, d.responseStatus, d.lastError, d.createdAt, d.deliveredAt)
+  }
+
+  async getDelivery(id: string): Promise<DeliveryRecord | null> {
+    const r = this.db.prepare('SELECT * FROM webhook_deliveries WHERE id = ?').get(id) as DeliveryColumns | undefined
+    return r ? toDelivery(r) : null
+  }
+
+  async listDeliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]> {
+    // rowid breaks ties between deliveries made in the same millisecond (one event, several webhooks).
+    const rows = this.db
+      .prepare('SELECT * FROM webhook_deliveries WHERE webhook_id = ? ORDER BY created_at DESC, rowid DESC LIMIT ?')
+      .all(webhookId, limit) as DeliveryColumns[]
+    return rows.map(toDelivery)
+  }
+
+  async recordAttempt(id: string, a: DeliveryAttempt): Promise<void> {
+    this.db
+      .prepare(
+        `UPDATE webhook_deliveries SET status = ?, attempts = ?, response_status = ?, last_error = ?, delivered_at = ?
+         WHERE id = ?`,
+      )
+      .run(a.status, a.attempts, a.responseStatus, a.lastError, a.deliveredAt, id)
+  }
+}
