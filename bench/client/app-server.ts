@@ -10,7 +10,7 @@ export interface AppServer {
 
 /** The real server, as `node --import tsx server/main.ts` on 127.0.0.1 with the demo workspace. */
 export async function startAppServer(dataDir: string, staticDir: string): Promise<AppServer> {
-  const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '1', STATIC_DIR: staticDir }
+  const env = { PORT: '0', HOST: '127.0.0.1', DATA_DIR: dataDir, DEMO: '1', SMTP_INBOUND_PORT: '0', STATIC_DIR: staticDir }
   const script: Script = startScript([process.execPath, '--import', 'tsx', 'server/main.ts'], env)
   try {
     const match = await waitForLine(script, /Support inbox is running at (http:\/\/127\.0\.0\.1:\d+)/, 120_000, 'server/main.ts')

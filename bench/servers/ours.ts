@@ -15,7 +15,7 @@ const PASSWORD = 'bench password, not secret'
 const dataDir = process.env.DATA_DIR
 if (!dataDir) throw new Error('DATA_DIR is required')
 const server = await startServer(
-  configFromEnv({ ...process.env, HOST: '127.0.0.1', DEMO: '0', STATIC_DIR: path.join(dataDir, 'no-static') }),
+  configFromEnv({ ...process.env, HOST: '127.0.0.1', DEMO: '0', SMTP_INBOUND_PORT: '0', STATIC_DIR: path.join(dataDir, 'no-static') }),
 )
 const readyFile = path.join(dataDir, 'bench-ready.json')
 
