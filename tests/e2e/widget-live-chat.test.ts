@@ -11,6 +11,12 @@ import { removeDataDir, startServerProcess, type ServerProcess } from '../suppor
 // /widget.js) and Alice in the agent app. What Alice writes as a note, and her writing of it, never
 // reaches the visitor (DESIGN §4 rule 7). The steps share one conversation and run in order; helpers
 // below are meant for further steps (canned responses, images).
+/** A 3×2 PNG, made for this test. */
+const PNG = Buffer.from(
+  'iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAGUlEQVR42mP4z8DAsACI/zP8/w9iNzQ0AABCPgccxpc+FAAAAABJRU5ErkJggg==',
+  'base64',
+)
+
 describe('website live chat', () => {
   let server: ServerProcess
   let browser: Browser
@@ -141,6 +147,26 @@ describe('website live chat', () => {
     await visitor.reload()
     await w.bubble.click()
     await w.log.getByText('Anything else I can help with?').waitFor()
+    expect(await w.log.textContent()).not.toContain('refund approved')
+  })
+
+  it('Alice answers with a canned response and an image: the visitor sees both, and never the note', async () => {
+    const w = widget(visitor)
+    await composerTab(alice, 'Reply').click()
+    await replyBox(alice).fill('')
+    await replyBox(alice).pressSequentially('/thanks', { delay: 10 })
+    await alice.getByRole('listbox', { name: 'Canned responses' }).waitFor()
+    await replyBox(alice).press('Enter')
+    await expect.poll(() => replyBox(alice).inputValue()).toContain(`Thanks for reaching out, ${VISITOR}!`)
+    const [chooser] = await Promise.all([alice.waitForEvent('filechooser'), alice.getByRole('button', { name: 'Attach files' }).click()])
+    await chooser.setFiles({ name: 'receipt.png', mimeType: 'image/png', buffer: PNG })
+    await alice.getByRole('button', { name: 'Send' }).click()
+    await agentLog(alice).getByText(`Thanks for reaching out, ${VISITOR}!`).waitFor()
+
+    await w.log.getByText(`Thanks for reaching out, ${VISITOR}!`).waitFor()
+    const image = w.log.getByRole('img', { name: 'receipt.png' })
+    await image.waitFor()
+    await expect.poll(() => image.evaluate((img) => (img as HTMLImageElement).naturalWidth)).toBeGreaterThan(0)
     expect(await w.log.textContent()).not.toContain('refund approved')
   })
 
