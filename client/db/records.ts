@@ -79,6 +79,9 @@ export type MetaRecord =
   | { key: 'cursor'; value: number }
   | { key: 'workspace'; value: Workspace }
   | { key: 'bootstrapped'; value: boolean }
+  /** The feed entry kinds the device's data was read with: a new app version that knows more kinds
+   *  reads the feed again from the start (entries of unknown kinds were skipped). */
+  | { key: 'feedKinds'; value: string[] }
   /** Written by the tab that syncs, read by every tab's indicator. */
   | { key: 'connection'; value: { online: boolean; progress: number | null; trouble?: string | null } }
 

@@ -5,6 +5,8 @@ import type { InboxDatabase } from '../db/database.ts'
 import { DocSync, type Me } from './docs.ts'
 import { FeedSync } from './feed.ts'
 import { OutboxSender } from './outbox.ts'
+import { KNOWN_KINDS } from './feed-parse.ts'
+import { readMeta } from '../db/database.ts'
 
 export interface EngineEvents {
   onUnauthorized(): void
@@ -58,7 +60,9 @@ export class SyncEngine {
   }
 
   private lead(): void {
-    this.feed.start()
+    void this.rereadIfNewKinds().finally(() => {
+      if (!this.stopped) this.feed.start()
+    })
     // Work written by any tab (a queued reply, an offline edit) reaches the leader through Dexie.
     this.watchers.push(
       liveQuery(() => this.db.outbox.where('state').equals('waiting').count()).subscribe((n) => {
@@ -68,6 +72,17 @@ export class SyncEngine {
         if (n > 0) this.schedulePush()
       }),
     )
+  }
+
+  /** Entries are idempotent, so reading the feed again from seq 0 only costs time. */
+  private async rereadIfNewKinds(): Promise<void> {
+    const kinds = [...KNOWN_KINDS].sort()
+    const stored = await readMeta(this.db, 'feedKinds')
+    if (stored && stored.join() === kinds.join()) return
+    await this.db.transaction('rw', this.db.meta, async () => {
+      if (stored) await this.db.meta.put({ key: 'cursor', value: 0 })
+      await this.db.meta.put({ key: 'feedKinds', value: kinds })
+    })
   }
 
   stop(): void {

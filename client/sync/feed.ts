@@ -1,4 +1,5 @@
-import { FeedPage, FeedSocketMessage, type FeedEntry, type FeedPush, type PresencePush } from '../../shared/schemas/feed.ts'
+import { FeedSocketMessage, type FeedEntry, type FeedPush, type PresencePush } from '../../shared/schemas/feed.ts'
+import { parseFeedEntries, parseFeedPage } from './feed-parse.ts'
 import { NetworkError, api, socketUrl } from '../api/http.ts'
 import { type InboxDatabase, readMeta } from '../db/database.ts'
 import { applyFeedEntries } from './apply-feed.ts'
@@ -68,7 +69,7 @@ export class FeedSync {
   private async pullNow(): Promise<void> {
     let cursor = (await readMeta(this.db, 'cursor')) ?? 0
     const start = cursor
-    const fetchPage = (after: number) => api<unknown>(`/api/feed?after=${after}&limit=${PAGE}`).then((raw) => FeedPage.parse(raw))
+    const fetchPage = (after: number) => api<unknown>(`/api/feed?after=${after}&limit=${PAGE}`).then(parseFeedPage)
     let next = fetchPage(cursor)
     for (;;) {
       const page = await next
@@ -117,10 +118,21 @@ export class FeedSync {
       this.pull().catch((error: unknown) => this.handleError(error))
     }
     socket.onmessage = (event) => {
-      const parsed = FeedSocketMessage.safeParse(JSON.parse(String(event.data)))
-      if (!parsed.success) return
-      if (parsed.data.type === 'presence') this.events.onPresence(parsed.data)
-      else this.applyPush(parsed.data).catch((error: unknown) => this.handleError(error))
+      const data = JSON.parse(String(event.data)) as { type?: unknown; after?: unknown; entries?: unknown }
+      if (data.type === 'entries' && typeof data.after === 'number' && Array.isArray(data.entries)) {
+        let entries: FeedEntry[]
+        try {
+          entries = parseFeedEntries(data.entries)
+        } catch {
+          // A push this version cannot read is fetched again as a page, where the failure is reported.
+          void this.pull().catch((error: unknown) => this.handleError(error))
+          return
+        }
+        this.applyPush({ type: 'entries', after: data.after, entries }).catch((error: unknown) => this.handleError(error))
+        return
+      }
+      const parsed = FeedSocketMessage.safeParse(data)
+      if (parsed.success && parsed.data.type === 'presence') this.events.onPresence(parsed.data)
     }
     let opened = false
     socket.addEventListener('open', () => (opened = true))
