@@ -28,6 +28,8 @@ export function useSyncStatus(db: InboxDatabase) {
     if (!online) return { kind: 'offline', text: n > 0 ? `Offline · ${n} waiting` : 'Offline', progress: null }
     if (n > 0) return { kind: 'syncing', text: `Syncing ${n} ${n === 1 ? 'change' : 'changes'}`, progress }
     if (progress !== null) return { kind: 'syncing', text: 'Syncing…', progress }
+    const history = connection.data.value?.history ?? null
+    if (history !== null) return { kind: 'syncing', text: 'Loading history…', progress: history }
     return { kind: 'online', text: 'Online', progress: null }
   })
 }

@@ -79,11 +79,14 @@ export type MetaRecord =
   | { key: 'cursor'; value: number }
   | { key: 'workspace'; value: Workspace }
   | { key: 'bootstrapped'; value: boolean }
+  /** A new device reads conversations and contacts first; messages up to `until` follow in the
+   *  background from `after` (the history backfill). Absent once complete. */
+  | { key: 'backfill'; value: { after: number; until: number } }
   /** The feed entry kinds the device's data was read with: a new app version that knows more kinds
    *  reads the feed again from the start (entries of unknown kinds were skipped). */
   | { key: 'feedKinds'; value: string[] }
   /** Written by the tab that syncs, read by every tab's indicator. */
-  | { key: 'connection'; value: { online: boolean; progress: number | null; trouble?: string | null } }
+  | { key: 'connection'; value: { online: boolean; progress: number | null; trouble?: string | null; history?: number | null } }
 
 export const toConversationRecord = (row: ConversationRow): ConversationRecord => ({
   ...row,

@@ -12,7 +12,13 @@ import { checkWrites, checkWritesTables } from './check-writes.ts'
  * Outbox items whose message has arrived are done and leave the outbox in the same step, so a reply is
  * shown once, either queued or stored.
  */
-export async function applyFeedEntries(db: InboxDatabase, entries: FeedEntry[], cursor: number): Promise<void> {
+export async function applyFeedEntries(
+  db: InboxDatabase,
+  entries: FeedEntry[],
+  cursor: number | null,
+  /** Where a history backfill stands after these entries (null: it is done); untouched if absent. */
+  backfill?: { after: number; until: number } | null,
+): Promise<void> {
   const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, db.canned, ...checkWritesTables(db)]
   await db.transaction('rw', tables, async () => {
     const conversations = entries.filter((e) => e.kind === 'conversation')
@@ -52,7 +58,8 @@ export async function applyFeedEntries(db: InboxDatabase, entries: FeedEntry[], 
       db.outbox.bulkDelete(done),
       // Their files leave the device with them: from now on the server serves them.
       db.uploads.where('outboxId').anyOf(done).delete(),
-      db.meta.put({ key: 'cursor', value: cursor }),
+      cursor === null ? undefined : db.meta.put({ key: 'cursor', value: cursor }),
+      backfill === undefined ? undefined : backfill === null ? db.meta.delete('backfill') : db.meta.put({ key: 'backfill', value: backfill }),
     ])
     const withWrites = new Set(written.map((w) => w.conversationId))
     for (const doc of docs) if (withWrites.has(doc.id)) await checkWrites(db, doc.id, doc.update, Date.now())

@@ -7,6 +7,8 @@ import { FeedSync } from './feed.ts'
 import { OutboxSender } from './outbox.ts'
 import { KNOWN_KINDS } from './feed-parse.ts'
 import { readMeta } from '../db/database.ts'
+import { api } from '../api/http.ts'
+import type { MessageRecord } from '../db/records.ts'
 
 export interface EngineEvents {
   onUnauthorized(): void
@@ -42,6 +44,10 @@ export class SyncEngine {
       onUnauthorized: () => this.events.onUnauthorized(),
       onPresence: (push) => void this.storePresence(push),
       onTrouble: (message) => void this.writeConnection(this.online, null, message),
+      onHistory: (fraction) => {
+        this.history = fraction
+        void this.writeConnection(this.online, null)
+      },
     })
     window.addEventListener('online', this.onBrowserOnline)
   }
@@ -122,10 +128,22 @@ export class SyncEngine {
   }
 
   private trouble: string | null = null
+  private history: number | null = null
 
   private async writeConnection(online: boolean, progress: number | null, trouble: string | null = this.trouble): Promise<void> {
     this.trouble = trouble
-    await this.db.meta.put({ key: 'connection', value: { online, progress, trouble } })
+    await this.db.meta.put({ key: 'connection', value: { online, progress, trouble, history: this.history } })
+  }
+
+  /** A conversation opened before the history backfill reached it: its messages, now. */
+  async ensureHistory(conversationId: string): Promise<void> {
+    if (!(await readMeta(this.db, 'backfill'))) return
+    try {
+      const { messages } = await api<{ messages: MessageRecord[] }>(`/api/conversations/${conversationId}`)
+      await this.db.messages.bulkPut(messages)
+    } catch {
+      // Offline or refused: the backfill brings it later.
+    }
   }
 
   private async flushOutbox(): Promise<void> {

@@ -1,5 +1,5 @@
-import { FeedSocketMessage, type FeedEntry, type FeedPush, type PresencePush } from '../../shared/schemas/feed.ts'
-import { parseFeedEntries, parseFeedPage } from './feed-parse.ts'
+import { FeedSocketMessage, type FeedEntry, type FeedPage, type FeedPush, type PresencePush } from '../../shared/schemas/feed.ts'
+import { KNOWN_KINDS, parseFeedEntries, parseFeedPage } from './feed-parse.ts'
 import { NetworkError, api, socketUrl } from '../api/http.ts'
 import { type InboxDatabase, readMeta } from '../db/database.ts'
 import { applyFeedEntries } from './apply-feed.ts'
@@ -18,6 +18,8 @@ export interface FeedEvents {
   onPresence(push: PresencePush): void
   /** A catch-up failed for another reason than the network (null once one succeeds). */
   onTrouble(message: string | null): void
+  /** How far a new device's history backfill is (0..1), null once complete. */
+  onHistory(fraction: number | null): void
 }
 
 /**
@@ -68,31 +70,84 @@ export class FeedSync {
 
   private async pullNow(): Promise<void> {
     let cursor = (await readMeta(this.db, 'cursor')) ?? 0
+    if (cursor === 0 && !(await readMeta(this.db, 'backfill'))) cursor = await this.bootstrap()
     const start = cursor
-    const fetchPage = (after: number) => api<unknown>(`/api/feed?after=${after}&limit=${PAGE}`).then(parseFeedPage)
-    let next = fetchPage(cursor)
+    await this.readPages(cursor, '', async (page, reached) => {
+      await applyFeedEntries(this.db, page.entries, reached)
+      const total = Math.max(1, page.lastSeq - start)
+      // The last page completes the catch-up, even when it brought nothing (cursor already current).
+      this.events.onProgress(page.hasMore ? reached - start : total, total)
+      if (page.entries.length > 0) this.events.onEntries(page.entries)
+    })
+    this.events.onTrouble(null)
+    this.startBackfill()
+  }
+
+  /**
+   * A device with nothing reads every conversation, contact and canned response first (what the list
+   * needs), then fills in the messages up to that point in the background: the inbox is usable long
+   * before ten thousand conversations' histories are stored. Returns the cursor reached.
+   */
+  private async bootstrap(): Promise<number> {
+    const kinds = KNOWN_KINDS.filter((k) => k !== 'message').join(',')
+    let cursor = 0
+    await this.readPages(0, `&kinds=${kinds}`, async (page, reached) => {
+      // The cursor moves only once the whole first pass is stored, together with the backfill's
+      // bounds: a device interrupted half-way starts the first pass again (entries are idempotent).
+      const done = !page.hasMore
+      await applyFeedEntries(this.db, page.entries, done ? reached : null, done ? { after: 0, until: reached } : undefined)
+      if (done) this.events.onHistory(0)
+      this.events.onProgress(done ? 1 : reached, done ? 1 : Math.max(reached + 1, page.lastSeq))
+      if (page.entries.length > 0) this.events.onEntries(page.entries)
+      cursor = reached
+    })
+    return cursor
+  }
+
+  private backfilling: Promise<void> | null = null
+
+  /** Fills in the history below the cursor, if a bootstrap left some to do (resumes after a restart). */
+  private startBackfill(): void {
+    if (this.backfilling || this.stopped) return
+    this.backfilling = this.backfillNow()
+      .catch((error: unknown) => console.warn('history backfill paused; resumes on reconnect', error))
+      .finally(() => (this.backfilling = null))
+  }
+
+  private async backfillNow(): Promise<void> {
+    const state = await readMeta(this.db, 'backfill')
+    if (!state) return
+    const { until } = state
+    // Said at once, so the indicator never shows "Online" between the first pass and the history.
+    this.events.onHistory(state.after / Math.max(1, until))
+    await this.readPages(state.after, `&kinds=message&until=${until}`, async (page, reached) => {
+      const next = page.hasMore ? { after: reached, until } : null
+      await applyFeedEntries(this.db, page.entries, null, next)
+      this.events.onHistory(next ? reached / Math.max(1, until) : null)
+    })
+  }
+
+  /** Pages of the feed after a seq, each fetched while the previous one is being stored. */
+  private async readPages(after: number, query: string, store: (page: FeedPage, reached: number) => Promise<void>): Promise<void> {
+    const fetchPage = (from: number) => api<unknown>(`/api/feed?after=${from}&limit=${PAGE}${query}`).then(parseFeedPage)
+    let next = fetchPage(after)
+    let position = after
     for (;;) {
       const page = await next
-      const last = page.entries.at(-1)?.seq ?? cursor
+      if (this.stopped) return
+      const last = page.entries.at(-1)?.seq ?? position
       // Entries superseded later leave holes in the seqs, so once the page is the last one the
-      // cursor jumps to the account's newest seq rather than to the last entry's.
-      const reached = page.hasMore ? last : Math.max(last, page.lastSeq)
-      // The next page downloads while this one is stored; the cursor only moves once it is.
+      // position jumps to the account's newest seq rather than to the last entry's (not for a
+      // bounded read: its end is its bound).
+      const reached = page.hasMore ? last : query.includes('until=') ? last : Math.max(last, page.lastSeq)
       if (page.hasMore) {
         next = fetchPage(reached)
         // Awaited on the next turn; a failure of this page must not also surface as unhandled.
         next.catch(() => undefined)
       }
-      await applyFeedEntries(this.db, page.entries, reached)
-      cursor = reached
-      const total = Math.max(1, page.lastSeq - start)
-      // The last page completes the catch-up, even when it brought nothing (cursor already current).
-      this.events.onProgress(page.hasMore ? cursor - start : total, total)
-      if (page.entries.length > 0) this.events.onEntries(page.entries)
-      if (!page.hasMore) {
-        this.events.onTrouble(null)
-        return
-      }
+      await store(page, reached)
+      position = reached
+      if (!page.hasMore) return
     }
   }
 

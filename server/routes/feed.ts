@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
-import { FeedPage } from '../../shared/schemas/feed.ts'
+import { FeedEntry, FeedPage } from '../../shared/schemas/feed.ts'
 import type { AppContext } from '../app-context.ts'
 import type { HttpEnv } from '../http/env.ts'
 import { fieldErrors } from '../http/errors.ts'
@@ -8,9 +8,19 @@ import { errors, json } from './schemas.ts'
 
 const MAX_PAGE = 2000
 
+const Kind = z.enum(FeedEntry.options.map((o) => o.shape.kind.value) as [FeedEntry['kind'], ...FeedEntry['kind'][]])
+
 const FeedQuery = z.object({
   after: z.coerce.number().int().nonnegative().default(0),
   limit: z.coerce.number().int().min(1).max(MAX_PAGE).default(500),
+  /** Comma-separated kinds: a new device reads conversations and contacts first, messages after. */
+  kinds: z
+    .string()
+    .transform((v) => v.split(','))
+    .pipe(z.array(Kind).min(1))
+    .optional(),
+  /** Entries up to this seq only (a device filling in history below its cursor). */
+  until: z.coerce.number().int().nonnegative().optional(),
 })
 
 const readFeed = createRoute({
@@ -29,8 +39,8 @@ export function feedRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   app.get('/api/feed', async (c) => {
     const query = FeedQuery.safeParse(c.req.query())
     if (!query.success) return c.json({ error: 'invalid request', fields: fieldErrors(query.error) }, 400)
-    const { after, limit } = query.data
-    const { entries, lastSeq } = await ctx.store.readFeed(c.get('agent').accountId, after, limit)
+    const { after, limit, kinds, until } = query.data
+    const { entries, lastSeq } = await ctx.store.readFeed(c.get('agent').accountId, after, limit, { kinds, until })
     const body = `{"entries":[${entries.join(',')}],"lastSeq":${lastSeq},"hasMore":${entries.length === limit}}`
     return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })
   })

@@ -73,6 +73,11 @@ export interface DocUpdateRow {
   data: Uint8Array
 }
 
+export interface FeedFilter {
+  kinds?: FeedEntry['kind'][]
+  until?: number
+}
+
 export interface Store {
   /** The persistent job queue (outbound mail, webhook deliveries). */
   readonly jobs: JobStore
@@ -139,7 +144,8 @@ export interface Store {
   /** Customer-visible messages (incoming, reply) newer than a seq. */
   visibleMessagesAfter(conversationId: string, afterSeq: number): Promise<Message[]>
 
-  readFeed(accountId: string, afterSeq: number, limit: number): Promise<{ entries: string[]; lastSeq: number }>
+  /** Entries after a seq (JSON text each), optionally of some kinds only and up to a seq. */
+  readFeed(accountId: string, afterSeq: number, limit: number, only?: FeedFilter): Promise<{ entries: string[]; lastSeq: number }>
   lastSeq(accountId: string): Promise<number>
 
   appendDocUpdate(doc: string, update: Uint8Array): Promise<number>

@@ -70,7 +70,7 @@ describe('OpenAPI document', () => {
     expect(post.parameters).toContainEqual(expect.objectContaining({ name: 'id', in: 'path', required: true }))
     expect(Object.keys(post.responses)).toEqual(expect.arrayContaining(['200', '201', '400', '404', '409']))
     const feed = doc.paths['/api/feed']!.get!
-    expect(feed.parameters?.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['query:after', 'query:limit'])
+    expect(feed.parameters?.map((p) => `${p.in}:${p.name}`).sort()).toEqual(['query:after', 'query:kinds', 'query:limit', 'query:until'])
     const channel = doc.paths['/api/channels/api/messages']!.post!
     expect(channel.requestBody?.content['application/json']?.schema.required?.sort()).toEqual(['body', 'contact'])
   })

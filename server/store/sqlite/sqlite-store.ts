@@ -7,6 +7,7 @@ import type { ConversationState } from '../../../shared/project-conversation.ts'
 import { encodeBytes } from '../../../shared/base64.ts'
 import { previewOf } from '../../../shared/message-preview.ts'
 import type {
+  FeedFilter,
   Account,
   AgentRecord,
   DocUpdateRow,
@@ -392,10 +393,21 @@ export class SqliteStore implements Store {
     return rows.map(toMessage)
   }
 
-  async readFeed(accountId: string, afterSeq: number, limit: number) {
+  async readFeed(accountId: string, afterSeq: number, limit: number, only: FeedFilter = {}) {
     return this.db.transaction(() => {
-      const rows = this.sql('SELECT entry FROM feed WHERE account_id = ? AND seq > ? ORDER BY seq LIMIT ?')
-        .all(accountId, afterSeq, limit) as { entry: string }[]
+      const kinds = only.kinds ?? null
+      const rows = (
+        kinds
+          ? this.sql(
+              `SELECT entry FROM feed WHERE account_id = ? AND seq > ? AND seq <= ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`,
+            ).all(accountId, afterSeq, only.until ?? Number.MAX_SAFE_INTEGER, JSON.stringify(kinds), limit)
+          : this.sql('SELECT entry FROM feed WHERE account_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?').all(
+              accountId,
+              afterSeq,
+              only.until ?? Number.MAX_SAFE_INTEGER,
+              limit,
+            )
+      ) as { entry: string }[]
       return { entries: rows.map((r) => r.entry), lastSeq: this.lastSeqNow(accountId) }
     })()
   }
