@@ -24,7 +24,8 @@ export interface BootstrapRun {
   /** The last change of the status tabs' counts. */
   countsFinalMs: number
   completeMs: number
-  /** Complete, and the counts final: the later of the two. */
+  /** The list whole: every conversation stored, so the counts have their final values. A new device
+   *  reads conversations before messages (client/sync/feed.ts), so this comes before the history. */
   usableMs: number
   /** The status read "Online" before the first page was stored, and for how long (null: it did not). */
   earlyOnline: { atMs: number; forMs: number } | null
@@ -104,7 +105,7 @@ export async function coldBootstrap(url: string, serverPid: number, expected: Fe
       emptyList: emptyAt === null ? null : { atMs: emptyAt - submitAt, forMs: firstRowAt - emptyAt },
       countsFinalMs: countsAt - submitAt,
       completeMs: completeAt - submitAt,
-      usableMs: Math.max(completeAt, countsAt) - submitAt,
+      usableMs: countsAt - submitAt,
       earlyOnline: earlyOnline(probe, submitAt),
       timeline: feedTimeline(resources, submitAt, completeAt),
       cpu,
