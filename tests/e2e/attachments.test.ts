@@ -6,15 +6,11 @@ import type { Browser, Locator, Page } from 'playwright-core'
 import { MAX_ATTACHMENT_BYTES } from '../../shared/schemas/entities.ts'
 import { launchBrowser, signedInAgent } from '../support/browser.ts'
 import { customerWrites, removeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.ts'
+import { PNG } from '../support/images.ts'
 
 // Files in the composer and the log, in a real browser: chosen with the picker, previewed as images
 // or listed as links for the colleague; written offline, they wait on the device and upload once.
 
-/** A 3×2 PNG (red, green, blue / white, black, grey), made for this test. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAGUlEQVR42mP4z8DAsACI/zP8/w9iNzQ0AABCPgccxpc+FAAAAABJRU5ErkJggg==',
-  'base64',
-)
 
 describe('attachments in the agent app', () => {
   let server: ServerProcess

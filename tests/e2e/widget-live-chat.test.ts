@@ -6,16 +6,12 @@ import type { Activity } from '../../shared/presence.ts'
 import { FeedSocketMessage } from '../../shared/schemas/feed.ts'
 import { PHONE, launchBrowser, signedInAgent } from '../support/browser.ts'
 import { removeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.ts'
+import { PNG } from '../support/images.ts'
 
 // The website live chat end to end: a visitor on the demo shop page (the widget in its Shadow DOM, from
 // /widget.js) and Alice in the agent app. What Alice writes as a note, and her writing of it, never
 // reaches the visitor (DESIGN §4 rule 7). The steps share one conversation and run in order; helpers
 // below are meant for further steps (canned responses, images).
-/** A 3×2 PNG, made for this test. */
-const PNG = Buffer.from(
-  'iVBORw0KGgoAAAANSUhEUgAAAAMAAAACCAIAAAASFvFNAAAAGUlEQVR42mP4z8DAsACI/zP8/w9iNzQ0AABCPgccxpc+FAAAAABJRU5ErkJggg==',
-  'base64',
-)
 
 describe('website live chat', () => {
   let server: ServerProcess
