@@ -1,7 +1,7 @@
 import type * as Y from 'yjs'
 import { z } from 'zod'
 import { Id, Timestamp } from './schemas/entities.ts'
-import { Priority, Status, SYSTEM_AUTHOR, readField, readLabels } from './conversation-doc.ts'
+import { Priority, Status, readField, readLabels } from './conversation-doc.ts'
 
 /** The SQL/Dexie columns derived from a conversation doc. Server and client both use projectConversation,
  *  so a row on any device and the server's row agree whenever their docs do. */
@@ -56,4 +56,3 @@ export const sameState = (a: ConversationState, b: ConversationState): boolean =
   a.priority === b.priority &&
   a.labels.join('\u0000') === b.labels.join('\u0000')
 
-export const isSystemAuthor = (by: string | null): boolean => by === SYSTEM_AUTHOR

@@ -21,8 +21,6 @@ export interface BootstrapRun {
   firstRowMs: number
   /** "No conversations here." shown before the first row: when, and for how long. */
   emptyList: { atMs: number; forMs: number } | null
-  /** The last change of the status tabs' counts. */
-  countsFinalMs: number
   completeMs: number
   /** The list whole: every conversation stored, so the counts have their final values. A new device
    *  reads conversations before messages (client/sync/feed.ts), so this comes before the history. */
@@ -103,7 +101,6 @@ export async function coldBootstrap(url: string, serverPid: number, expected: Fe
     const run: BootstrapRun = {
       firstRowMs: firstRowAt - submitAt,
       emptyList: emptyAt === null ? null : { atMs: emptyAt - submitAt, forMs: firstRowAt - emptyAt },
-      countsFinalMs: countsAt - submitAt,
       completeMs: completeAt - submitAt,
       usableMs: countsAt - submitAt,
       earlyOnline: earlyOnline(probe, submitAt),

@@ -78,7 +78,6 @@ export interface PresenceRecord {
 export type MetaRecord =
   | { key: 'cursor'; value: number }
   | { key: 'workspace'; value: Workspace }
-  | { key: 'bootstrapped'; value: boolean }
   /** A new device reads conversations and contacts first; messages up to `until` follow in the
    *  background from `after` (the history backfill). Absent once complete. */
   | { key: 'backfill'; value: { after: number; until: number } }

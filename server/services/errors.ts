@@ -4,9 +4,6 @@ import type { Message } from '../../shared/schemas/entities.ts'
 export class NotFoundError extends Error {
   readonly status = 404
 }
-export class ForbiddenError extends Error {
-  readonly status = 403
-}
 export class ConflictError extends Error {
   readonly status = 409
 }
@@ -28,10 +25,9 @@ export class InvalidFieldError extends Error {
     super(`${field}: ${message}`)
   }
 }
-export type DomainError = NotFoundError | ForbiddenError | ConflictError | InvalidFieldError
+export type DomainError = NotFoundError | ConflictError | InvalidFieldError
 
 export const isDomainError = (error: unknown): error is DomainError =>
   error instanceof NotFoundError ||
-  error instanceof ForbiddenError ||
   error instanceof ConflictError ||
   error instanceof InvalidFieldError

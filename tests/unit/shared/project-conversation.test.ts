@@ -3,7 +3,6 @@ import { SYSTEM_AUTHOR, addLabel, labelsMap, removeLabel, stateMap, writeField }
 import {
   ConversationState,
   emptyConversationState,
-  isSystemAuthor,
   projectConversation,
   sameState,
 } from '../../../shared/project-conversation.ts'
@@ -122,13 +121,5 @@ describe('sameState', () => {
   ])('is false when %s differs', (_name, change) => {
     expect(sameState(base, { ...base, ...change })).toBe(false)
     expect(sameState({ ...base, ...change }, base)).toBe(false)
-  })
-})
-
-describe('isSystemAuthor', () => {
-  it('tells the server from an agent', () => {
-    expect(isSystemAuthor(SYSTEM_AUTHOR)).toBe(true)
-    expect(isSystemAuthor(ids.alice)).toBe(false)
-    expect(isSystemAuthor(null)).toBe(false)
   })
 })
