@@ -16,6 +16,9 @@ export const Agent = z.object({
   name: z.string(),
   email: z.email(),
   role: z.enum(['admin', 'agent']),
+  /** A deactivated agent stays in the directory so old assignments still show a name; pickers offer
+   *  only active ones. */
+  active: z.boolean().default(true),
 })
 export type Agent = z.infer<typeof Agent>
 
@@ -42,6 +45,8 @@ export const Inbox = z.object({
   name: z.string(),
   channelType: ChannelType,
   settings: InboxSettings.default({}),
+  /** An archived inbox takes no new conversations; its conversations stay readable. */
+  archived: z.boolean().default(false),
 })
 export type Inbox = z.infer<typeof Inbox>
 

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Contact, Message } from './entities.ts'
+import { Directory } from './admin.ts'
 import { ConversationRow } from './conversation.ts'
 import { ConversationPresence } from '../presence.ts'
 import { CannedResponse } from '../canned.ts'
@@ -15,6 +16,9 @@ export const FeedEntry = z.discriminatedUnion('kind', [
   z.object({ seq: Seq, kind: z.literal('message'), message: Message }),
   /** A canned response was added, changed or deleted (superseding, like contacts). */
   z.object({ seq: Seq, kind: z.literal('canned'), canned: CannedResponse }),
+  /** The account's name, agents, teams and inboxes after a change to any of them (superseding per
+   *  account): the device replaces its stored workspace with it. */
+  z.object({ seq: Seq, kind: z.literal('directory'), directory: Directory }),
 ])
 export type FeedEntry = z.infer<typeof FeedEntry>
 
