@@ -13,6 +13,14 @@ export class ApiError extends Error {
 /** The server could not be reached at all: the request may be retried later as it is. */
 export class NetworkError extends Error {}
 
+let onUnauthorized: (() => void) | null = null
+
+/** Who to tell when the server answers 401: a signed-in session has ended (the session store
+ *  decides, since a 401 to a sign-in attempt only means a wrong password). */
+export function setUnauthorizedHandler(handler: (() => void) | null): void {
+  onUnauthorized = handler
+}
+
 /** JSON over fetch, with root-relative URLs so the app works at whatever host and port serves it. */
 export async function api<T>(path: string, init: { method?: string; body?: unknown; signal?: AbortSignal } = {}): Promise<T> {
   let response: Response
@@ -30,6 +38,7 @@ export async function api<T>(path: string, init: { method?: string; body?: unkno
   }
   if (!response.ok) {
     const body = (await response.json().catch(() => null)) as ErrorBody | null
+    if (response.status === 401) onUnauthorized?.()
     throw new ApiError(response.status, body)
   }
   return (await response.json()) as T

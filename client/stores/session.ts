@@ -1,8 +1,8 @@
-import Dexie from 'dexie'
+import Dexie, { liveQuery, type Subscription } from 'dexie'
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
 import type { Workspace } from '../../shared/schemas/api.ts'
-import { ApiError, NetworkError, api } from '../api/http.ts'
+import { ApiError, NetworkError, api, setUnauthorizedHandler } from '../api/http.ts'
 import { InboxDatabase, databaseName, readMeta } from '../db/database.ts'
 import { SyncEngine } from '../sync/engine.ts'
 import { clearAllDrafts } from '../db/drafts.ts'
@@ -20,9 +20,13 @@ export const useSessionStore = defineStore('session', () => {
   const workspace = shallowRef<Workspace | null>(null)
   const db = shallowRef<InboxDatabase | null>(null)
   const engine = shallowRef<SyncEngine | null>(null)
+  /** The server ended the session (signed out elsewhere, deactivated, password changed): the sign-in
+   *  page says so. */
   const expired = ref(false)
+  let following: Subscription | null = null
 
   const me = computed(() => workspace.value?.me ?? null)
+  const isAdmin = computed(() => me.value?.role === 'admin')
 
   async function restore(): Promise<void> {
     try {
@@ -49,6 +53,11 @@ export const useSessionStore = defineStore('session', () => {
 
   async function signIn(email: string, password: string): Promise<void> {
     await api('/api/auth/sign-in', { body: { email, password } })
+    await enter()
+  }
+
+  /** The server has just set a session cookie (sign-in, setup, an accepted invitation): open it. */
+  async function enter(): Promise<void> {
     expired.value = false
     await begin(await api<Workspace>('/api/workspace'))
   }
@@ -65,12 +74,33 @@ export const useSessionStore = defineStore('session', () => {
   function start(local: InboxDatabase, ws: Workspace): void {
     db.value = local
     workspace.value = ws
-    engine.value = new SyncEngine(local, `inbox-sync-${ws.me.id}`, ws.me, { onUnauthorized: () => (expired.value = true) })
+    // The directory feed entry rewrites the stored workspace: a renamed agent, a new inbox, my own
+    // role change show at once, in every tab, and offline as last seen.
+    following = liveQuery(() => readMeta(local, 'workspace')).subscribe((stored) => {
+      if (stored && db.value === local) workspace.value = stored
+    })
+    engine.value = new SyncEngine(local, `inbox-sync-${ws.me.id}`, ws.me, { onUnauthorized: ended })
     engine.value.start()
+    setUnauthorizedHandler(ended)
     state.value = 'signed-in'
   }
 
+  /** The server no longer accepts this session (feed socket closed with 4401, or a 401). The agent's
+   *  data stays on the device: signing in again as them resumes it, unsent work included; another
+   *  agent gets their own database. It is not reopened offline, though: the server said no. */
+  function ended(): void {
+    if (state.value !== 'signed-in') return
+    stop()
+    localStorage.removeItem(LAST_AGENT_KEY)
+    // The workspace stays set until another one replaces it: the views unmounting still read it.
+    expired.value = true
+    state.value = 'signed-out'
+  }
+
   function stop(): void {
+    setUnauthorizedHandler(null)
+    following?.unsubscribe()
+    following = null
     engine.value?.stop()
     engine.value = null
     db.value?.close()
@@ -103,7 +133,7 @@ export const useSessionStore = defineStore('session', () => {
     return queued + dirty
   }
 
-  return { state, workspace, db, engine, me, expired, restore, signIn, signOut, unsentCount }
+  return { state, workspace, db, engine, me, isAdmin, expired, restore, signIn, enter, signOut, unsentCount }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSessionStore, import.meta.hot))

@@ -1,6 +1,7 @@
 import { decodeBytes } from '../../shared/base64.ts'
+import type { Directory } from '../../shared/schemas/admin.ts'
 import type { FeedEntry } from '../../shared/schemas/feed.ts'
-import type { InboxDatabase } from '../db/database.ts'
+import { type InboxDatabase, readMeta } from '../db/database.ts'
 import { type ConversationRecord, type DocRecord, toConversationRecord } from '../db/records.ts'
 import { mergeStates, projectState } from './doc-state.ts'
 import { checkWrites, checkWritesTables } from './check-writes.ts'
@@ -19,7 +20,7 @@ export async function applyFeedEntries(
   /** Where a history backfill stands after these entries (null: it is done); untouched if absent. */
   backfill?: { after: number; until: number } | null,
 ): Promise<void> {
-  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, db.canned, ...checkWritesTables(db)]
+  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, db.canned, db.meta, ...checkWritesTables(db)]
   await db.transaction('rw', tables, async () => {
     const conversations = entries.filter((e) => e.kind === 'conversation')
     const stored = await db.docs.bulkGet(conversations.map((e) => e.conversation.id))
@@ -48,7 +49,9 @@ export async function applyFeedEntries(
     // Canned responses: the last entry of each wins; a deleted one leaves the device.
     const canned = new Map(entries.filter((e) => e.kind === 'canned').map((e) => [e.canned.id, e.canned]))
     const cannedKept = [...canned.values()].filter((c) => !c.deleted)
+    const directory = entries.findLast((e) => e.kind === 'directory')?.directory
     await Promise.all([
+      directory ? applyDirectory(db, directory) : undefined,
       db.docs.bulkPut(docs),
       db.conversations.bulkPut(rows),
       db.messages.bulkPut(messages),
@@ -64,6 +67,18 @@ export async function applyFeedEntries(
     const withWrites = new Set(written.map((w) => w.conversationId))
     for (const doc of docs) if (withWrites.has(doc.id)) await checkWrites(db, doc.id, doc.update, Date.now())
   })
+}
+
+/**
+ * The account's directory replaces the stored workspace (the newest entry supersedes the older ones);
+ * `me` is this device's agent as the directory now describes them (a new name, a new role). A device
+ * without a stored workspace has no one to be: it keeps nothing.
+ */
+async function applyDirectory(db: InboxDatabase, directory: Directory): Promise<void> {
+  const stored = await readMeta(db, 'workspace')
+  if (!stored) return
+  const me = directory.agents.find((a) => a.id === stored.me.id) ?? stored.me
+  await db.meta.put({ key: 'workspace', value: { me, ...directory } })
 }
 
 /**

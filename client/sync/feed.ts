@@ -1,4 +1,5 @@
 import { FeedSocketMessage, type FeedEntry, type FeedPage, type FeedPush, type PresencePush } from '../../shared/schemas/feed.ts'
+import { SESSION_ENDED_CLOSE_CODE } from '../../shared/schemas/admin.ts'
 import { KNOWN_KINDS, parseFeedEntries, parseFeedPage } from './feed-parse.ts'
 import { NetworkError, api, socketUrl } from '../api/http.ts'
 import { type InboxDatabase, readMeta } from '../db/database.ts'
@@ -191,11 +192,13 @@ export class FeedSync {
     }
     let opened = false
     socket.addEventListener('open', () => (opened = true))
-    socket.onclose = () => {
+    socket.onclose = (event) => {
       if (this.socket !== socket) return
       this.socket = null
       this.events.onConnection(false)
       if (this.stopped) return
+      // The server ended the session (signed out everywhere, deactivated, password changed).
+      if (event.code === SESSION_ENDED_CLOSE_CODE) return this.events.onUnauthorized()
       // A refused upgrade looks like any other failure to a browser; an HTTP pull tells a signed-out
       // agent (401) from a server that is down.
       if (!opened) this.pull().catch((error: unknown) => this.handleError(error))
