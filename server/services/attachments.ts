@@ -1,11 +1,12 @@
 import { createHash } from 'node:crypto'
-import { createReadStream, existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs'
+import { createReadStream } from 'node:fs'
 import path from 'node:path'
 import type { Readable } from 'node:stream'
 import { type Attachment, isCustomerVisible, MAX_ATTACHMENT_BYTES, MAX_ATTACHMENTS_PER_MESSAGE } from '../../shared/schemas/entities.ts'
 import type { AttachmentRecord } from '../store/attachments.ts'
 import type { Store } from '../store/types.ts'
 import type { Clock } from './clock.ts'
+import { holdsContent, writeDurably } from './durable-file.ts'
 import { InvalidFieldError, NotFoundError } from './errors.ts'
 
 export interface Upload {
@@ -38,13 +39,8 @@ export class AttachmentService {
     if (upload.data.byteLength > MAX_ATTACHMENT_BYTES) throw new InvalidFieldError('file', 'larger than 40 MB')
     const sha256 = createHash('sha256').update(upload.data).digest('hex')
     const file = this.pathOf(sha256)
-    if (!existsSync(file)) {
-      mkdirSync(path.dirname(file), { recursive: true })
-      // Written aside and renamed: a crash never leaves a half file under its final name.
-      const partial = `${file}.${this.clock.id()}.part`
-      writeFileSync(partial, upload.data)
-      renameSync(partial, file)
-    }
+    // On disk before the 201; an existing copy is checked, not trusted, and replaced when damaged.
+    if (!(await holdsContent(file, upload.data.byteLength, sha256))) await writeDurably(file, upload.data, this.clock.id())
     const attachment: Attachment = {
       id: this.clock.id(),
       name: cleanName(upload.name),
