@@ -5,9 +5,11 @@ import { docName } from '../../shared/conversation-doc.ts'
 import { ConversationState, projectConversation, sameState } from '../../shared/project-conversation.ts'
 import type { FeedEntry } from '../../shared/schemas/feed.ts'
 import type { Store } from '../store/types.ts'
+import type { PreparedJobs } from '../jobs/outbox.ts'
 import { LiveDoc, type RoomPeer } from './live-doc.ts'
 import { type UpdateOrigin, isUpdateOrigin, serverOrigin } from './origins.ts'
 import { MESSAGE_SYNC } from './protocol.ts'
+import { DocTooLargeError, admit } from './doc-limits.ts'
 
 export interface StateChange {
   conversationId: string
@@ -20,6 +22,8 @@ export interface StateChange {
 export interface DocRegistryHooks {
   /** New feed entries written by the registry (projection saves), to be pushed to clients. */
   onEntries(accountId: string, entries: FeedEntry[]): void
+  /** The jobs a projected change causes (webhook deliveries), saved in the same transaction as it. */
+  jobsFor(change: StateChange): Promise<PreparedJobs>
   /** A projected field changed; runs after the change is persisted, outside the doc's write chain. */
   onStateChange(change: StateChange): void
   /** Someone came, went, or changed what they are doing in a room. */
@@ -90,6 +94,7 @@ export class DocRegistry {
     })
     live.lastUpdateId = rows.at(-1)?.id ?? 0
     live.updatesSinceCompaction = rows.length
+    live.approxBytes = rows.reduce((sum, row) => sum + row.data.byteLength, 0)
     live.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(live, update, origin))
     this.live.set(conversationId, live)
     live.stateTouched = true
@@ -101,6 +106,7 @@ export class DocRegistry {
   private onUpdate(live: LiveDoc, update: Uint8Array, origin: unknown): void {
     const from: UpdateOrigin = isUpdateOrigin(origin) ? origin : { kind: 'server' }
     const except = from.kind === 'agent' ? (from.connection as RoomPeer | undefined) : undefined
+    live.approxBytes += update.byteLength
     live.chain = live.chain.then(async () => {
       try {
         live.lastUpdateId = await this.store.appendDocUpdate(docName(live.conversationId), update)
@@ -128,17 +134,21 @@ export class DocRegistry {
     const before = live.projection
     if (sameState(before, after)) return
     live.projection = after
-    const entries = await this.store.saveConversationState(live.conversationId, after, Y.encodeStateAsUpdate(live.doc))
-    this.hooks.onEntries(live.accountId, entries)
     const change: StateChange = { conversationId: live.conversationId, accountId: live.accountId, before, after, origin }
+    const effects = await this.hooks.jobsFor(change)
+    const entries = await this.store.saveConversationState(live.conversationId, after, Y.encodeStateAsUpdate(live.doc), effects.jobs)
+    effects.committed()
+    this.hooks.onEntries(live.accountId, entries)
     queueMicrotask(() => this.hooks.onStateChange(change))
   }
 
   private async compact(live: LiveDoc): Promise<void> {
     const through = live.lastUpdateId
     if (through === 0) return
-    await this.store.compactDoc(docName(live.conversationId), Y.encodeStateAsUpdate(live.doc), through)
+    const state = Y.encodeStateAsUpdate(live.doc)
+    await this.store.compactDoc(docName(live.conversationId), state, through)
     live.updatesSinceCompaction = 1
+    live.approxBytes = state.byteLength
   }
 
   /** Applies a client's update; resolves once it is persisted (the HTTP path's acknowledgement). */
@@ -146,10 +156,24 @@ export class DocRegistry {
     const live = await this.hold(conversationId)
     try {
       const wasComplete = live.doc.store.pendingStructs === null && live.doc.store.pendingDs === null
-      applyValidated(live.doc, update, origin)
+      applyAdmitted(live, update, origin)
       await live.chain
       if (wasComplete && (live.doc.store.pendingStructs !== null || live.doc.store.pendingDs !== null))
         throw new IncompleteUpdateError('this update builds on changes the server does not have: push the whole document state')
+    } finally {
+      this.release(live)
+    }
+  }
+
+  /** Whether applying the update now would take the doc over its size caps (doc-limits.ts). */
+  async wouldOverflow(conversationId: string, update: Uint8Array): Promise<boolean> {
+    const live = await this.hold(conversationId)
+    try {
+      admit(live, update)
+      return false
+    } catch (error) {
+      if (error instanceof DocTooLargeError) return true
+      throw error
     } finally {
       this.release(live)
     }
@@ -230,12 +254,18 @@ export class DocRegistry {
   }
 }
 
-/** Decodes the whole update before applying it: garbage must fail here, not half-way into the doc. */
-export function applyValidated(doc: Y.Doc, update: Uint8Array, origin: unknown): void {
+/** A client's update: decoded whole first (garbage must fail here, not half-way into the doc), and
+ *  within the doc's size caps (else DocTooLargeError); nothing is applied unless both hold. */
+export function applyAdmitted(live: LiveDoc, update: Uint8Array, origin: unknown): void {
+  validate(update)
+  admit(live, update)
+  Y.applyUpdate(live.doc, update, origin)
+}
+
+function validate(update: Uint8Array): void {
   try {
     Y.decodeUpdate(update)
   } catch (error) {
     throw new InvalidUpdateError(`malformed Yjs update: ${(error as Error).message}`)
   }
-  Y.applyUpdate(doc, update, origin)
 }

@@ -28,6 +28,8 @@ export class LiveDoc {
   chain: Promise<void> = Promise.resolve()
   updatesSinceCompaction = 0
   lastUpdateId = 0
+  /** An upper bound of the merged state's size: exact at load and compaction, plus each update since. */
+  approxBytes = 0
   idleTimer: NodeJS.Timeout | null = null
   /** Open handles that are not sockets (an HTTP request mid-flight); the doc stays loaded while > 0. */
   holds = 0

@@ -4,7 +4,8 @@ import * as encoding from 'lib0/encoding'
 import * as syncProtocol from 'y-protocols/sync'
 import { applyAwarenessUpdate, encodeAwarenessUpdate, removeAwarenessStates } from 'y-protocols/awareness'
 import type { DocRegistry } from './doc-registry.ts'
-import { applyValidated } from './doc-registry.ts'
+import { applyAdmitted } from './doc-registry.ts'
+import { DocTooLargeError } from './doc-limits.ts'
 import type { LiveDoc, RoomPeer } from './live-doc.ts'
 import type { UpdateOrigin } from './origins.ts'
 import { MESSAGE_AWARENESS, MESSAGE_QUERY_AWARENESS, MESSAGE_SYNC } from './protocol.ts'
@@ -12,6 +13,8 @@ import { sanitizeAwarenessUpdate } from './presence.ts'
 
 /** Close codes in the application range; the reason text says what was wrong. */
 export const CLOSE_PROTOCOL_ERROR = 4400
+/** y-websocket has no error frame: the app reads this code as "your last change was not saved". */
+export const CLOSE_DOC_TOO_LARGE = 4413
 /** A peer that does not read its socket is dropped rather than buffered without bound. */
 const MAX_BUFFERED_BYTES = 8 * 1024 * 1024
 
@@ -57,7 +60,8 @@ export class SyncConnection implements RoomPeer {
       if (!isBinary) throw new Error('text frames are not part of the sync protocol')
       this.handle(new Uint8Array(data.buffer, data.byteOffset, data.byteLength))
     } catch (error) {
-      this.close(CLOSE_PROTOCOL_ERROR, `invalid sync frame: ${(error as Error).message}`)
+      if (error instanceof DocTooLargeError) this.close(CLOSE_DOC_TOO_LARGE, 'document too large')
+      else this.close(CLOSE_PROTOCOL_ERROR, `invalid sync frame: ${(error as Error).message}`)
     }
   }
 
@@ -74,7 +78,7 @@ export class SyncConnection implements RoomPeer {
           syncProtocol.writeSyncStep2(encoder, this.live.doc, stateVector)
           this.send(encoding.toUint8Array(encoder))
         } else if (step === syncProtocol.messageYjsSyncStep2 || step === syncProtocol.messageYjsUpdate) {
-          applyValidated(this.live.doc, decoding.readVarUint8Array(decoder), this.origin)
+          applyAdmitted(this.live, decoding.readVarUint8Array(decoder), this.origin)
         } else {
           throw new Error(`unknown sync step ${step}`)
         }

@@ -17,6 +17,10 @@ export type SignIn = z.infer<typeof SignIn>
 
 export const TokenRequest = SignIn.extend({ label: z.string().max(100).optional() })
 
+/** 429 from sign-in and the other password and code checks: when to try again (also `Retry-After`). */
+export const TooManyAttempts = ErrorBody.extend({ retryAfterSeconds: z.number().int().positive() })
+export type TooManyAttempts = z.infer<typeof TooManyAttempts>
+
 export const Workspace = z.object({
   me: Agent,
   account: z.object({ id: Id, name: z.string() }),
@@ -59,10 +63,14 @@ export type PostMessageResult = z.infer<typeof PostMessageResult>
 /** A conversation doc is small; 1 MB of base64 is far beyond any real one. */
 const Base64 = z.string().max(1_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
 
+/** Room for a whole doc up to the server's size cap (1 MiB, server/sync/doc-limits.ts) and more:
+ *  a doc over the cap is answered 413 naming it, not refused here as a malformed field. */
+const UpdateBase64 = z.string().max(4_000_000).regex(/^[A-Za-z0-9+/]*={0,2}$/, 'base64')
+
 export const DocSyncItem = z.object({
   id: Id,
   /** A Yjs update to merge into the server's replica. */
-  update: Base64.optional(),
+  update: UpdateBase64.optional(),
   /** The client's state vector; the answer holds what the client lacks. Absent: the whole state. */
   stateVector: Base64.optional(),
 })
