@@ -3,11 +3,12 @@ import { WebsocketProvider } from 'y-websocket'
 import { decodeBytes, encodeBytes } from '../../shared/base64.ts'
 import { docName } from '../../shared/conversation-doc.ts'
 import type { DocsSyncResult } from '../../shared/schemas/api.ts'
-import { api, socketUrl } from '../api/http.ts'
+import { ApiError, api, socketUrl } from '../api/http.ts'
 import type { InboxDatabase } from '../db/database.ts'
 import { acknowledgeDoc, mergeDoc } from './apply-feed.ts'
 import { backoffDelay } from './backoff.ts'
 import { type Activity, type PresenceState, agentColor } from '../../shared/presence.ts'
+import { CLOSE_DOC_TOO_LARGE, dropRefusedEdit, refusedDocIndexes } from './refused-doc.ts'
 
 /** Transaction origins on the device: edits from the feed or the bulk endpoint are already stored. */
 const STORED = Symbol('stored')
@@ -21,6 +22,9 @@ export interface OpenDoc {
   refs: number
   attempts: number
   retry: ReturnType<typeof setTimeout> | null
+  /** The server refused an edit of it for size: later edits build on that one and would be refused
+   *  too, so they are not stored until the conversation is opened afresh. */
+  refused: boolean
 }
 
 export interface Me {
@@ -94,10 +98,10 @@ export class DocSync {
       // Reconnecting is ours (with jitter): a closed socket stays closed until reconnect() says.
       shouldReconnect: () => false,
     })
-    const entry: OpenDoc = { conversationId, doc, provider, refs: 1, attempts: 0, retry: null }
+    const entry: OpenDoc = { conversationId, doc, provider, refs: 1, attempts: 0, retry: null, refused: false }
     this.open.set(conversationId, entry)
     doc.on('update', (update: Uint8Array, origin: unknown) => {
-      if (origin === STORED) return
+      if (origin === STORED || entry.refused) return
       const local = origin !== provider
       void mergeDoc(this.db, conversationId, update, local).then(() => {
         if (local) this.onLocalEdit()
@@ -107,6 +111,7 @@ export class DocSync {
       if (synced) entry.attempts = 0
     })
     provider.on('closed', (close: { code: number }) => {
+      if (close.code === CLOSE_DOC_TOO_LARGE) void this.refuse(conversationId)
       // 4400-4499: the server decided (no access, bad frame); retrying cannot help.
       if (close.code >= 4400 && close.code < 4500) return
       if (this.online) this.reconnect(entry, backoffDelay(entry.attempts++, { base: 500, max: 15_000 }))
@@ -145,6 +150,21 @@ export class DocSync {
     this.onLocalEdit()
   }
 
+  /** The server refused an edit of this doc for its size: replace the device's copy by the server's
+   *  and tell the agent in the conversation (refused-doc.ts). */
+  private async refuse(conversationId: string): Promise<void> {
+    const entry = this.open.get(conversationId)
+    if (entry) entry.refused = true
+    let serverState: Uint8Array | null = null
+    try {
+      const answer = await api<DocsSyncResult>('/api/docs/sync', { body: { docs: [{ id: conversationId }] } })
+      serverState = decodeBytes(answer.docs[0]!.update)
+    } catch {
+      // Offline again: keep the copy, no longer dirty (refused-doc.ts says why that is safe).
+    }
+    await dropRefusedEdit(this.db, conversationId, serverState, Date.now())
+  }
+
   /** Applies states the sync engine stored (feed, bulk answers) to the live docs that show them. */
   applyStored(conversationId: string, update: Uint8Array): void {
     const entry = this.open.get(conversationId)
@@ -155,15 +175,24 @@ export class DocSync {
   async pushDirty(): Promise<number> {
     const dirty = await this.db.docs.where('dirty').equals(1).limit(PUSH_BATCH).toArray()
     if (dirty.length === 0) return 0
-    const answer = await api<DocsSyncResult>('/api/docs/sync', {
-      body: {
-        docs: dirty.map((d) => ({
-          id: d.id,
-          update: encodeBytes(d.update),
-          stateVector: encodeBytes(Y.encodeStateVectorFromUpdate(d.update)),
-        })),
-      },
-    })
+    let answer: DocsSyncResult
+    try {
+      answer = await api<DocsSyncResult>('/api/docs/sync', {
+        body: {
+          docs: dirty.map((d) => ({
+            id: d.id,
+            update: encodeBytes(d.update),
+            stateVector: encodeBytes(Y.encodeStateVectorFromUpdate(d.update)),
+          })),
+        },
+      })
+    } catch (error) {
+      const refused = error instanceof ApiError && error.status === 413 ? refusedDocIndexes(error.body) : []
+      if (refused.length === 0) throw error
+      // Nothing of the batch was applied: drop the refused docs' edits, and the next round pushes the rest.
+      for (const i of refused) await this.refuse(dirty[i]!.id)
+      return dirty.length
+    }
     for (const item of answer.docs) {
       const update = decodeBytes(item.update)
       await mergeDoc(this.db, item.id, update, false)
