@@ -1,17 +1,39 @@
 import { createRouter, createWebHistory } from 'vue-router'
+import type { SetupStatus } from '../shared/schemas/admin.ts'
+import { api } from './api/http.ts'
 import type { useSessionStore } from './stores/session.ts'
 import ConversationView from './views/ConversationView.vue'
 import InboxView from './views/InboxView.vue'
+import InviteView from './views/InviteView.vue'
 import NoConversationView from './views/NoConversationView.vue'
+import SetupView from './views/SetupView.vue'
 import SignInView from './views/SignInView.vue'
 import SettingsView from './views/SettingsView.vue'
 
+/** Whether the server still waits for its first-run setup. Once it does not, it never will again,
+ *  so only a "no" is remembered; unreachable counts as no (the sign-in page says why). */
+function setupCheck(): () => Promise<boolean> {
+  let done = false
+  return async () => {
+    if (done) return false
+    try {
+      done = !(await api<SetupStatus>('/api/setup')).needed
+    } catch {
+      return false
+    }
+    return !done
+  }
+}
+
 // Views are bundled eagerly: an agent offline must be able to open any of them.
 export function createAppRouter(session: ReturnType<typeof useSessionStore>) {
+  const setupNeeded = setupCheck()
   const router = createRouter({
     history: createWebHistory(),
     routes: [
       { path: '/sign-in', name: 'sign-in', component: SignInView, meta: { public: true } },
+      { path: '/setup', name: 'setup', component: SetupView, meta: { public: true, standalone: true } },
+      { path: '/invite/:token', name: 'invite', component: InviteView, props: true, meta: { public: true, standalone: true } },
       {
         path: '/',
         component: InboxView,
@@ -24,8 +46,12 @@ export function createAppRouter(session: ReturnType<typeof useSessionStore>) {
       { path: '/:rest(.*)*', redirect: '/' },
     ],
   })
-  router.beforeEach((to) => {
+  router.beforeEach(async (to) => {
     const signedIn = session.state === 'signed-in'
+    // Setup and invitation pages stand on their own, signed in or not.
+    if (to.meta.standalone) return true
+    // Before anyone has signed in on a server that has no workspace yet, there is only setup to do.
+    if (!signedIn && (await setupNeeded())) return { name: 'setup' }
     if (!to.meta.public && !signedIn) return { name: 'sign-in', query: to.fullPath === '/' ? {} : { next: to.fullPath } }
     if (to.name === 'sign-in' && signedIn) return { name: 'inbox' }
     return true

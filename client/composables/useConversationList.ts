@@ -13,21 +13,25 @@ export interface ListQuery {
   status: Status
   me: string
   now: number
+  /** Only this inbox's conversations (absent: every inbox). */
+  inbox?: string | null
 }
 
-/** The index range for a filter and status, newest activity first. */
-function range(db: InboxDatabase, q: Pick<ListQuery, 'filter' | 'status' | 'me'>) {
-  if (q.filter === 'all') {
-    return db.conversations.where('[status+lastActivityAt]').between([q.status, Dexie.minKey], [q.status, Dexie.maxKey])
-  }
+/** The index range for a filter and status, newest activity first. An inbox is a filter over it
+ *  rather than an index of its own: a team has a few inboxes, so most rows of a range match. */
+function range(db: InboxDatabase, q: Pick<ListQuery, 'filter' | 'status' | 'me' | 'inbox'>) {
   const assignee = q.filter === 'mine' ? q.me : ''
-  return db.conversations
-    .where('[assignee+status+lastActivityAt]')
-    .between([assignee, q.status, Dexie.minKey], [assignee, q.status, Dexie.maxKey])
+  const rows =
+    q.filter === 'all'
+      ? db.conversations.where('[status+lastActivityAt]').between([q.status, Dexie.minKey], [q.status, Dexie.maxKey])
+      : db.conversations.where('[assignee+status+lastActivityAt]').between([assignee, q.status, Dexie.minKey], [assignee, q.status, Dexie.maxKey])
+  return q.inbox ? rows.filter((r) => inInbox(r, q)) : rows
 }
+
+const inInbox = (row: ConversationRecord, q: Pick<ListQuery, 'inbox'>): boolean => !q.inbox || row.inboxId === q.inbox
 
 const matchesFilter = (row: ConversationRecord, q: ListQuery): boolean =>
-  q.filter === 'all' || row.assignee === (q.filter === 'mine' ? q.me : '')
+  (q.filter === 'all' || row.assignee === (q.filter === 'mine' ? q.me : '')) && inInbox(row, q)
 
 /** Snoozes whose time has come show under Open on every device, even before the server wakes them. */
 async function dueSnoozes(db: InboxDatabase, q: ListQuery): Promise<ConversationRecord[]> {

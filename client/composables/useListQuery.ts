@@ -5,7 +5,7 @@ import type { ListFilter } from './useConversationList.ts'
 
 const FILTERS: ListFilter[] = ['mine', 'unassigned', 'all']
 
-/** The list's filter and status tab live in the URL, so reload, back and deep links keep them. */
+/** The list's filter, status tab and inbox live in the URL, so reload, back and deep links keep them. */
 export function useListQuery() {
   const route = useRoute()
   const router = useRouter()
@@ -17,7 +17,14 @@ export function useListQuery() {
     const parsed = Status.safeParse(route.query.status)
     return parsed.success ? parsed.data : 'open'
   })
-  const set = (change: { filter?: ListFilter; status?: Status }) =>
-    router.replace({ query: { ...route.query, filter: change.filter ?? filter.value, status: change.status ?? status.value } })
-  return { filter, status, set, FILTERS }
+  /** An inbox id, or null for every inbox. */
+  const inbox = computed<string | null>(() => (typeof route.query.inbox === 'string' && route.query.inbox ? route.query.inbox : null))
+  const set = (change: { filter?: ListFilter; status?: Status; inbox?: string | null }) => {
+    const chosen = change.inbox === undefined ? inbox.value : change.inbox
+    const { inbox: _previous, ...rest } = route.query
+    return router.replace({
+      query: { ...rest, filter: change.filter ?? filter.value, status: change.status ?? status.value, ...(chosen ? { inbox: chosen } : {}) },
+    })
+  }
+  return { filter, status, inbox, set, FILTERS }
 }

@@ -1,13 +1,17 @@
 import Dexie, { liveQuery, type Subscription } from 'dexie'
 import { acceptHMRUpdate, defineStore } from 'pinia'
 import { computed, ref, shallowRef } from 'vue'
-import type { Workspace } from '../../shared/schemas/api.ts'
+import { Workspace } from '../../shared/schemas/api.ts'
 import { ApiError, NetworkError, api, setUnauthorizedHandler } from '../api/http.ts'
 import { InboxDatabase, databaseName, readMeta } from '../db/database.ts'
 import { SyncEngine } from '../sync/engine.ts'
 import { clearAllDrafts } from '../db/drafts.ts'
 
 const LAST_AGENT_KEY = 'inbox.lastAgentId'
+
+/** A workspace stored by an older version lacks newer fields (an agent's `active`, an inbox's
+ *  `archived`): the schema's defaults fill them in, so nobody reads as deactivated. */
+const withDefaults = (ws: Workspace): Workspace => Workspace.safeParse(ws).data ?? ws
 
 export type SessionState = 'restoring' | 'signed-out' | 'signed-in'
 
@@ -24,6 +28,7 @@ export const useSessionStore = defineStore('session', () => {
    *  page says so. */
   const expired = ref(false)
   let following: Subscription | null = null
+  let leaving = false
 
   const me = computed(() => workspace.value?.me ?? null)
   const isAdmin = computed(() => me.value?.role === 'admin')
@@ -73,11 +78,11 @@ export const useSessionStore = defineStore('session', () => {
 
   function start(local: InboxDatabase, ws: Workspace): void {
     db.value = local
-    workspace.value = ws
+    workspace.value = withDefaults(ws)
     // The directory feed entry rewrites the stored workspace: a renamed agent, a new inbox, my own
     // role change show at once, in every tab, and offline as last seen.
     following = liveQuery(() => readMeta(local, 'workspace')).subscribe((stored) => {
-      if (stored && db.value === local) workspace.value = stored
+      if (stored && db.value === local) workspace.value = withDefaults(stored)
     })
     engine.value = new SyncEngine(local, `inbox-sync-${ws.me.id}`, ws.me, { onUnauthorized: ended })
     engine.value.start()
@@ -89,7 +94,7 @@ export const useSessionStore = defineStore('session', () => {
    *  data stays on the device: signing in again as them resumes it, unsent work included; another
    *  agent gets their own database. It is not reopened offline, though: the server said no. */
   function ended(): void {
-    if (state.value !== 'signed-in') return
+    if (state.value !== 'signed-in' || leaving) return
     stop()
     localStorage.removeItem(LAST_AGENT_KEY)
     // The workspace stays set until another one replaces it: the views unmounting still read it.
@@ -109,11 +114,22 @@ export const useSessionStore = defineStore('session', () => {
 
   /** Signing out removes this agent's data from the device (a shared tablet), unsent work included,
    *  which is why the UI asks first when the outbox is not empty. */
-  async function signOut(): Promise<void> {
+  async function signOut(options: { everywhere?: boolean } = {}): Promise<void> {
     const agentId = me.value?.id
-    await api('/api/auth/sign-out', { body: {} }).catch((error: unknown) => {
-      if (!(error instanceof NetworkError || error instanceof ApiError)) throw error
-    })
+    // Leaving anyway: the 401s and socket closes that follow are not "your session has ended".
+    leaving = true
+    setUnauthorizedHandler(null)
+    try {
+      await api(options.everywhere ? '/api/auth/sign-out-everywhere' : '/api/auth/sign-out', { body: {} }).catch((error: unknown) => {
+        // Everywhere must have reached the server, or the other devices stay signed in.
+        if (options.everywhere || !(error instanceof NetworkError || error instanceof ApiError)) throw error
+      })
+    } catch (error) {
+      setUnauthorizedHandler(ended)
+      throw error
+    } finally {
+      leaving = false
+    }
     stop()
     if (agentId) {
       await Dexie.delete(databaseName(agentId))

@@ -122,3 +122,30 @@ describe('countConversations', () => {
     expect(counts.reduce((a, b) => a + b, 0)).toBe(Object.keys(rows).length)
   })
 })
+
+describe('the inbox filter', () => {
+  const otherInbox = '5b0c7a4e-1f2d-4c3b-8a9e-0000000000d0'
+  const elsewhere = {
+    openNobody: conversationRecord({ id: '00000000-0000-4000-8000-0000000000e1', inboxId: otherInbox, status: 'open', assigneeId: null, lastActivityAt: 500 }),
+    dueMine: conversationRecord({ id: '00000000-0000-4000-8000-0000000000e2', inboxId: otherInbox, status: 'snoozed', snoozedUntil: NOW - 5, assigneeId: me, lastActivityAt: 450 }),
+  }
+  beforeEach(async () => {
+    await db.conversations.bulkPut(Object.values(elsewhere))
+  })
+  const ids = async (q: ListQuery) => (await listConversations(db, q, 100)).map((r) => r.id)
+
+  it('lists only the chosen inbox, due snoozes included, and counts the same', async () => {
+    const q = { ...query('all', 'open'), inbox: otherInbox }
+    expect(await ids(q)).toEqual([elsewhere.openNobody.id, elsewhere.dueMine.id])
+    expect(await countConversations(db, q)).toBe(2)
+    expect(await ids({ ...query('mine', 'open'), inbox: otherInbox })).toEqual([elsewhere.dueMine.id])
+  })
+
+  it('leaves the other inbox out when the first one is chosen, and lists both without a choice', async () => {
+    const first = await ids({ ...query('all', 'open'), inbox: rows.openMine.inboxId })
+    expect(first).not.toContain(elsewhere.openNobody.id)
+    expect(first).toHaveLength(5)
+    expect(await ids({ ...query('all', 'open'), inbox: null })).toHaveLength(7)
+    expect(await countConversations(db, { ...query('all', 'open'), inbox: rows.openMine.inboxId })).toBe(5)
+  })
+})
