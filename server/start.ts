@@ -9,13 +9,19 @@ import { createHttpApp } from './http/app.ts'
 import { type Clock, systemClock } from './services/clock.ts'
 import { openSqliteStore } from './store/sqlite/sqlite-store.ts'
 import { attachWebSockets } from './sync/upgrade.ts'
+import { connectionCap, httpServerOptions } from './http/server-limits.ts'
 import { seedDemoWorkspace, type DemoCredentials } from './demo/seed.ts'
+
+/** Expired sessions and tokens are deleted this often (their sockets close at expiry on their own). */
+const SESSION_PURGE_MS = 60 * 60 * 1000
 
 export interface RunningServer {
   url: string
   port: number
   ctx: AppContext
   demo: DemoCredentials | null
+  /** DEMO=0 on an empty database: the one-time code that creates the workspace at /setup. */
+  setupCode: string | null
   close(): Promise<void>
 }
 
@@ -26,6 +32,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const store = openSqliteStore(path.join(config.dataDir, 'inbox.sqlite'))
   const ctx = createContext(config, store, clock)
   const demo = config.demo && (await store.countAccounts()) === 0 ? await seedDemoWorkspace(ctx) : null
+  const setupCode = await ctx.setup.newCode()
   // Before requests are served and jobs run: a reply created from the first request is already heard.
   try {
     await ctx.email.start()
@@ -36,11 +43,15 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const app = createHttpApp(ctx)
 
   const server = await new Promise<Server>((resolve) => {
-    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host }, () => resolve(s as Server))
+    const s = serve({ fetch: app.fetch, port: config.port, hostname: config.host, serverOptions: httpServerOptions }, () => resolve(s as Server))
   })
+  const cap = connectionCap()
+  if (cap !== null) server.maxConnections = cap
   const sockets = attachWebSockets(server, ctx)
   ctx.waker.start()
   ctx.jobs.start()
+  await ctx.auth.purgeExpired()
+  ctx.auth.startPurging(SESSION_PURGE_MS)
 
   const port = (server.address() as AddressInfo).port
   const host = config.host === '0.0.0.0' || config.host === '::' ? '127.0.0.1' : config.host
@@ -49,8 +60,10 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
     port,
     ctx,
     demo,
+    setupCode,
     async close() {
       ctx.waker.stop()
+      ctx.auth.stopPurging()
       await ctx.jobs.stop()
       sockets.close()
       await new Promise<void>((resolve) => {

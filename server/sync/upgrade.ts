@@ -1,5 +1,7 @@
 import type { IncomingMessage, Server } from 'node:http'
 import type { Duplex } from 'node:stream'
+import type { Socket } from 'node:net'
+import { UPGRADE_TIMEOUT_MS } from '../http/server-limits.ts'
 import { WebSocketServer, type WebSocket } from 'ws'
 import { z } from 'zod'
 import { conversationIdOfDoc } from '../../shared/conversation-doc.ts'
@@ -55,6 +57,8 @@ export function attachWebSockets(server: Server, ctx: AppContext): { close(): vo
 
   server.on('upgrade', (req: IncomingMessage, socket: Duplex, head: Buffer) => {
     socket.on('error', () => socket.destroy())
+    // Until ws takes the socket over (it clears this timeout), an upgrade that stalls is dropped.
+    ;(socket as Socket).setTimeout(UPGRADE_TIMEOUT_MS, () => socket.destroy())
     void route(req, socket, head).catch((error: unknown) => {
       console.error('websocket upgrade failed', error)
       refuse(socket, 500, 'internal error')
@@ -63,23 +67,24 @@ export function attachWebSockets(server: Server, ctx: AppContext): { close(): vo
 
   async function route(req: IncomingMessage, socket: Duplex, head: Buffer): Promise<void> {
     const url = new URL(req.url ?? '/', 'http://localhost')
-    // The website widget's socket: a visitor's signed token in the URL (browsers cannot set headers on
-    // a WebSocket), from any site; nothing ambient authenticates it, so no origin check.
+    // The website widget's socket, from any site: nothing ambient authenticates it, so no origin check.
+    // Browsers cannot set headers on a WebSocket and URLs end up in logs, so the visitor's token comes
+    // as the first frame; WidgetLive closes a socket that does not send a valid one within seconds.
     if (url.pathname === '/api/widget/live') {
-      const visitor = await ctx.widget.service.authenticate(url.searchParams.get('token'))
-      if (!visitor) return refuse(socket, 401, 'a valid visitor token is required')
       return wss.handleUpgrade(req, socket, head, (ws) => {
         track(ws)
-        ctx.widget.live.serve(ws, visitor)
+        ctx.widget.live.accept(ws)
       })
     }
-    const agent = await ctx.auth.authenticate(tokenOf(req.headers))
-    if (!agent) return refuse(socket, 401, 'sign in required')
+    const session = await ctx.auth.session(tokenOf(req.headers))
+    if (!session) return refuse(socket, 401, 'sign in required')
+    const { agent } = session
     if (!sameOrigin(req)) return refuse(socket, 403, 'cross-origin socket refused')
 
     if (url.pathname === '/api/feed/live') {
       return wss.handleUpgrade(req, socket, head, (ws) => {
         track(ws)
+        ctx.auth.watch(ws, session)
         serveFeedSocket(ws, agent.accountId, ctx.bus, ctx.presence)
       })
     }
@@ -100,6 +105,7 @@ export function attachWebSockets(server: Server, ctx: AppContext): { close(): vo
         // without calling back: either way the hold can end once this returns.
         wss.handleUpgrade(req, socket, head, (ws) => {
           track(ws)
+          ctx.auth.watch(ws, session)
           new SyncConnection(ws, live, ctx.docs, { id: agent.id, name: agent.name })
         })
       } finally {

@@ -49,6 +49,10 @@ export class SmtpInbound {
       // On shutdown, a connection still open after this is told 421 and closed: the sender keeps the
       // mail and retries, which is SMTP's way, rather than holding the server's exit.
       closeTimeout: 1_000,
+      // A connection silent this long (between commands or mid-DATA) is closed: idle and slow-loris
+      // sockets cannot pile up. RFC 5321 asks servers to wait minutes for a command; real MTAs talk
+      // in seconds, and a sender cut off retries.
+      socketTimeout: 60_000,
       onRcptTo: (address, _session, callback) => {
         this.handler.accepts(address.address).then(
           (ok) => callback(ok ? null : smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`)),
