@@ -29,17 +29,22 @@ export class WidgetApi {
     return (await this.call<{ message: WidgetMessage }>('POST', 'api/widget/messages', token, { id, body })).message
   }
 
-  /** A link the browser can open or show as an image (headers cannot ride on those). */
-  attachmentUrl(token: string, conversationId: string, id: string): string {
-    const url = new URL(`api/widget/conversations/${conversationId}/attachments/${id}`, this.base)
-    url.searchParams.set('token', token)
-    return url.href
+  /** A file of a message, fetched with the token in a header (never in a URL, where logs and
+   *  Referer headers would keep it); shown from a blob: URL. */
+  async file(token: string, conversationId: string, id: string): Promise<Blob> {
+    const response = await fetch(new URL(`api/widget/conversations/${conversationId}/attachments/${id}`, this.base).href, {
+      headers: { authorization: `Bearer ${token}` },
+      credentials: 'omit',
+      mode: 'cors',
+    })
+    if (!response.ok) throw new WidgetApiError(response.status, `HTTP ${response.status}`)
+    return response.blob()
   }
 
-  liveUrl(token: string): string {
+  /** The live socket's address; the token goes in its first frame. */
+  liveUrl(): string {
     const url = new URL('api/widget/live', this.base)
     url.protocol = url.protocol === 'https:' ? 'wss:' : 'ws:'
-    url.searchParams.set('token', token)
     return url.href
   }
 

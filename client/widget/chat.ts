@@ -14,6 +14,8 @@ import type { WidgetView } from './view.ts'
 export class Chat {
   private token: string | null
   private live: LiveConnection | null = null
+  /** blob: URLs of files shown, by attachment id: fetched once, released with the identity. */
+  private readonly files = new Map<string, Promise<string>>()
   private readonly shown = new Map<string, { item: Shown; el: HTMLElement }>()
   private readonly typing = new Map<string, string[]>()
   private unread = 0
@@ -108,6 +110,8 @@ export class Chat {
     this.tokens.clear()
     this.live?.close()
     this.live = null
+    for (const url of this.files.values()) void url.then(URL.revokeObjectURL, () => undefined)
+    this.files.clear()
     // What was shown belonged to the identity just dropped.
     for (const { el } of this.shown.values()) el.remove()
     this.shown.clear()
@@ -119,8 +123,13 @@ export class Chat {
 
   private listen(): void {
     if (this.live || !this.token) return
-    this.live = new LiveConnection(() => this.api.liveUrl(this.token ?? ''), {
+    this.live = new LiveConnection(this.api.liveUrl(), () => this.token, {
       onOpen: () => void this.refresh(),
+      // Revoked or expired: the history call says which (401 starts over); otherwise listen again.
+      onRejected: () => {
+        this.live = null
+        void this.refresh().then(() => this.listen())
+      },
       onPush: (push) => this.onPush(push),
       onClose: () => {
         // Nobody can be shown typing on a link that is down; the server says again on reconnect.
@@ -148,7 +157,7 @@ export class Chat {
         this.unread += 1
         this.showUnread()
       }
-    } else {
+    } else if (push.type === 'typing') {
       this.typing.set(push.conversationId, push.agents)
       this.showTyping()
     }
@@ -207,7 +216,7 @@ export class Chat {
     if (existing?.item.state === 'sent') return
     const stick = own || log.scrollHeight - log.scrollTop - log.clientHeight < 60
     const el = renderMessage(item, {
-      fileUrl: (m, fileId) => (this.token ? this.api.attachmentUrl(this.token, m.conversationId, fileId) : '#'),
+      fileUrl: (m, fileId) => this.fileUrl(m.conversationId, fileId),
       retry: () => {
         this.put({ ...item, state: 'sending' }, false)
         void this.deliver(item.id, item.body)
@@ -222,6 +231,19 @@ export class Chat {
     this.view.empty.hidden = true
     this.view.intro.hidden = this.view.intro.hidden || this.token !== null
     if (stick) this.scrollToEnd()
+  }
+
+  private fileUrl(conversationId: string, id: string): Promise<string> {
+    const token = this.token
+    if (!token) return Promise.reject(new Error('no visitor'))
+    let url = this.files.get(id)
+    if (!url) {
+      url = this.api.file(token, conversationId, id).then((blob) => URL.createObjectURL(blob))
+      // A failure is not remembered: the next render tries again.
+      url.catch(() => this.files.delete(id))
+      this.files.set(id, url)
+    }
+    return url
   }
 
   private showIntro(): void {

@@ -6,7 +6,8 @@ import { formatMessage } from './format.ts'
 export type Shown = WidgetMessage & { state: 'sending' | 'failed' | 'sent' }
 
 export interface MessageActions {
-  fileUrl(message: WidgetMessage, attachmentId: string): string
+  /** A blob: URL of the file (fetched with the visitor's token in a header). */
+  fileUrl(message: WidgetMessage, attachmentId: string): Promise<string>
   retry(): void
 }
 
@@ -26,10 +27,32 @@ export function renderMessage(m: Shown, actions: MessageActions): HTMLElement {
   const text = h('div', { class: 'text' })
   text.append(formatMessage(m.body))
   const files = m.attachments.map((a) => {
-    const url = actions.fileUrl(m, a.id)
-    return IMAGE.test(a.contentType)
-      ? h('a', { href: url, target: '_blank', rel: 'noopener' }, h('img', { src: url, alt: a.name, loading: 'lazy' }))
-      : h('a', { href: url, target: '_blank', rel: 'noopener', download: a.name }, `${a.name} (${sizeOf(a.size)})`)
+    if (IMAGE.test(a.contentType)) {
+      const img = h('img', { alt: a.name })
+      const link = h('a', { target: '_blank', rel: 'noopener' }, img)
+      void actions.fileUrl(m, a.id).then(
+        (url) => {
+          img.src = url
+          link.href = url
+        },
+        () => link.replaceWith(`${a.name} (not available)`),
+      )
+      return link
+    }
+    // Fetched when asked for: a file may be large, and most are never opened.
+    const link = h('a', { href: '#', download: a.name }, `${a.name} (${sizeOf(a.size)})`)
+    link.addEventListener('click', (event) => {
+      if (link.getAttribute('href') !== '#') return
+      event.preventDefault()
+      void actions.fileUrl(m, a.id).then(
+        (url) => {
+          link.href = url
+          link.click()
+        },
+        () => link.replaceWith(`${a.name} (not available)`),
+      )
+    })
+    return link
   })
   const meta = h('span', { class: 'meta' })
   if (m.state === 'sending') meta.append('Sending…')

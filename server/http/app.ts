@@ -7,6 +7,7 @@ import { apiChannelRoutes } from '../routes/api-channel.ts'
 import { attachmentRoutes } from '../routes/attachments.ts'
 import { cannedRoutes } from '../routes/canned.ts'
 import { widgetRoutes } from '../routes/widget.ts'
+import { visitorRoutes } from '../routes/visitors.ts'
 import { apiChannelRestRoutes } from '../routes/api-channel-rest.ts'
 import { webhookRoutes } from '../routes/webhooks.ts'
 import { MAX_ATTACHMENT_BYTES } from '../../shared/schemas/entities.ts'
@@ -15,13 +16,21 @@ import { conversationRoutes } from '../routes/conversations.ts'
 import { docRoutes } from '../routes/docs.ts'
 import { feedRoutes } from '../routes/feed.ts'
 import { workspaceRoutes } from '../routes/workspace.ts'
-import { requireAgent } from './auth-middleware.ts'
+import { enforceAccess } from './access.ts'
+import { metaRoutes } from '../routes/meta.ts'
+import { setupRoutes } from '../routes/setup.ts'
+import { invitationRoutes } from '../routes/invitations.ts'
+import { agentRoutes } from '../routes/agents.ts'
+import { teamRoutes } from '../routes/teams.ts'
+import { inboxRoutes } from '../routes/inboxes.ts'
+import { profileRoutes } from '../routes/profile.ts'
 import type { HttpEnv } from './env.ts'
 import { errorResponse, fieldErrors } from './errors.ts'
+import { clientInfo } from './client-address.ts'
+import { sameOriginWrites } from './same-origin-writes.ts'
+import { securityHeaders } from './security-headers.ts'
 import { serveApp } from './static.ts'
 
-/** Routes anyone may call; every other /api route needs a signed-in agent. */
-const PUBLIC = new Set(['/api/auth/sign-in', '/api/auth/sign-out', '/api/auth/tokens', '/api/channels/api/messages', '/api/openapi.json', '/api/health'])
 
 const tooLarge = (c: Context) => c.json({ error: 'request body too large (files: at most 40 MB)' }, 413)
 
@@ -35,6 +44,9 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     },
   })
   app.onError(errorResponse)
+  // Before anything answers: who the client is (TRUST_PROXY), and the headers every answer carries.
+  app.use('*', clientInfo(ctx.config.trustProxy))
+  app.use('*', securityHeaders())
   // A tablet on a weak link: the app's bundle and a device's first catch-up (tens of MB of JSON for a
   // big account) shrink several times over with gzip.
   app.use('*', compress())
@@ -51,17 +63,19 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     c.req.path === '/api/docs/sync' ? bulk(c, next) : c.req.path === '/api/attachments' ? file(c, next) : small(c, next),
   )
 
-  const auth = requireAgent(ctx.auth)
-  // The API channel's routes check the inbox token themselves (routes/api-channel*.ts).
-  const inboxTokenRoute = (path: string) => path.startsWith('/api/channels/api/')
-  // The website widget's routes check the visitor token themselves (routes/widget.ts).
-  const visitorTokenRoute = (path: string) => path.startsWith('/api/widget/')
-  app.use('/api/*', (c, next) =>
-    PUBLIC.has(c.req.path) || inboxTokenRoute(c.req.path) || visitorTokenRoute(c.req.path) ? next() : auth(c, next),
-  )
+  // CSRF: cookie-borne writes only from pages of this origin.
+  app.use('/api/*', sameOriginWrites(ctx.config.trustProxy))
+  // Each route declares who may call it (x-access in the OpenAPI document); this enforces exactly that.
+  app.use('/api/*', enforceAccess(app, ctx.auth))
 
-  app.get('/api/health', (c) => c.json({ ok: true }))
+  metaRoutes(app)
   authRoutes(app, ctx)
+  setupRoutes(app, ctx)
+  invitationRoutes(app, ctx)
+  agentRoutes(app, ctx)
+  teamRoutes(app, ctx)
+  inboxRoutes(app, ctx)
+  profileRoutes(app, ctx)
   workspaceRoutes(app, ctx)
   feedRoutes(app, ctx)
   conversationRoutes(app, ctx)
@@ -70,6 +84,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   attachmentRoutes(app, ctx)
   cannedRoutes(app, ctx)
   widgetRoutes(app, ctx)
+  visitorRoutes(app, ctx)
   apiChannelRestRoutes(app, ctx)
   webhookRoutes(app, ctx)
 

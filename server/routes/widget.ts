@@ -1,7 +1,6 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
-import { getConnInfo } from '@hono/node-server/conninfo'
 import type { Context, MiddlewareHandler } from 'hono'
 import { bodyLimit } from 'hono/body-limit'
 import { cors } from 'hono/cors'
@@ -17,6 +16,8 @@ import {
 } from '../../shared/schemas/widget.ts'
 import type { AppContext } from '../app-context.ts'
 import { bearerToken } from '../http/auth-middleware.ts'
+import { clientKey } from '../http/client-address.ts'
+import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
 import { demoPage, demoWidgetKey } from '../widget/demo-page.ts'
 import { RateLimiter } from '../widget/rate-limit.ts'
@@ -28,7 +29,7 @@ import { errors, json, jsonBody } from './schemas.ts'
 const MAX_WIDGET_BODY_BYTES = 64 * 1024
 
 const tooMany = json(ErrorBody, 'Too many requests; Retry-After says when to try again')
-const unauthorised = json(ErrorBody, 'The visitor token is missing, forged or expired')
+const unauthorised = json(ErrorBody, 'The visitor token is missing, forged, expired or revoked (the visitor was blocked)')
 // Public as far as the document's security schemes go (no agent credentials): the visitor's token is
 // a bearer token checked by each route, named in its description.
 const visitorSecurity: { [scheme: string]: string[] }[] = []
@@ -37,12 +38,16 @@ const WITH_TOKEN = 'Send the visitor token from POST /api/widget/session as `Aut
 const startSession = createRoute({
   method: 'post',
   path: '/api/widget/session',
+  ...access('public'),
   tags: ['widget'],
   summary: 'Start or resume a website visitor (public; CORS for any origin)',
   description:
-    'With the inbox key alone, a new visitor (optionally with name and email); with a token issued earlier, the ' +
-    'same visitor with a fresh token. The token names one contact in one Website inbox; send it as ' +
-    '`Authorization: Bearer <token>` to the other widget endpoints.',
+    'With the inbox key alone, a new visitor (optionally with name and email; the email is kept as unverified and ' +
+    'never matched to an existing contact); with a token issued earlier, the same visitor with a fresh token. ' +
+    'A new visitor is only a signed token: the contact (and the agents\' feed entry) comes with the first message. ' +
+    'Send the token as `Authorization: Bearer <token>` to the other widget endpoints, and as the first frame of the ' +
+    'live socket `/api/widget/live` (`{"type":"auth","token":"..."}`, within 5 s, else it closes with 4401). ' +
+    'Tokens never go in a URL.',
   security: [],
   request: { body: jsonBody(WidgetSessionRequest) },
   responses: { 200: json(WidgetSession, 'The visitor'), 400: errors[400], 401: unauthorised, 404: json(ErrorBody, 'No Website inbox has this key'), 429: tooMany },
@@ -51,6 +56,7 @@ const startSession = createRoute({
 const getHistory = createRoute({
   method: 'get',
   path: '/api/widget/messages',
+  ...access('visitor'),
   tags: ['widget'],
   summary: "The visitor's messages and the agents' replies, oldest first (never internal notes)",
   description: WITH_TOKEN,
@@ -61,9 +67,11 @@ const getHistory = createRoute({
 const postMessage = createRoute({
   method: 'post',
   path: '/api/widget/messages',
+  ...access('visitor'),
   tags: ['widget'],
   summary: "A visitor's message",
   description:
+    "The visitor's first message makes their contact. " +
     "Goes to the visitor's latest unresolved conversation in the inbox, or starts one; a pending or snoozed " +
     'conversation reopens. Idempotent on `id`: a retry returns the stored message. ' +
     WITH_TOKEN,
@@ -82,11 +90,12 @@ const AttachmentParams = z.object({ conversationId: z.uuid(), id: z.uuid() })
 const getAttachment = createRoute({
   method: 'get',
   path: '/api/widget/conversations/{conversationId}/attachments/{id}',
+  ...access('visitor'),
   tags: ['widget'],
   summary: 'A file of a message the visitor can see',
-  description: `${WITH_TOKEN} Links and images cannot carry headers: the token may come as \`?token=\` instead.`,
+  description: `${WITH_TOKEN} Never in the URL: the widget fetches the file and shows it from a blob: URL.`,
   security: visitorSecurity,
-  request: { params: AttachmentParams, query: z.object({ token: z.string().max(300).optional() }) },
+  request: { params: AttachmentParams },
   responses: { 200: { description: 'The file' }, 401: unauthorised, 404: errors[404] },
 })
 
@@ -101,8 +110,10 @@ export function widgetRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   app.use('/api/widget/*', bodyLimit({ maxSize: MAX_WIDGET_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) }))
   // Per client address: generous for a page's reloads, reconnects and images.
   app.use('/api/widget/*', limitBy(new RateLimiter(120, 5), (c) => clientAddress(c), now))
-  // New visitors are new contacts: the flood to prevent.
-  const newVisitors = new RateLimiter(30, 0.5)
+  // A new visitor is a row, not yet a contact: generous, but bounded.
+  const newVisitors = new RateLimiter(60, 1)
+  // A first message makes a contact: the flood to prevent.
+  const newContacts = new RateLimiter(30, 0.5)
   // A visitor types; a script posts.
   const messagesOf = new RateLimiter(20, 1)
 
@@ -129,8 +140,12 @@ export function widgetRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   app.openapi(postMessage, async (c) => {
     const visitor = await service.authenticate(bearerToken(c.req.header('authorization')))
     if (!visitor) return c.json({ error: 'a valid visitor token is required' }, 401)
-    const wait = messagesOf.take(visitor.contact.id, now())
+    const wait = messagesOf.take(visitor.id, now())
     if (wait > 0) return tooManyRequests(c, wait)
+    if (!visitor.contact) {
+      const waitForContact = newContacts.take(clientAddress(c), now())
+      if (waitForContact > 0) return tooManyRequests(c, waitForContact)
+    }
     return c.json({ message: await service.send(visitor, c.req.valid('json')) }, 201)
   })
 
@@ -138,7 +153,7 @@ export function widgetRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   app.get('/api/widget/conversations/:conversationId/attachments/:id', async (c) => {
     const params = AttachmentParams.safeParse(c.req.param())
     if (!params.success) return c.json({ error: 'attachment not found' }, 404)
-    const visitor = await service.authenticate(bearerToken(c.req.header('authorization')) ?? c.req.query('token'))
+    const visitor = await service.authenticate(bearerToken(c.req.header('authorization')))
     if (!visitor) return c.json({ error: 'a valid visitor token is required' }, 401)
     const download = await service.openAttachment(visitor, params.data.conversationId, params.data.id)
     const response = sendDownload(download)
@@ -170,13 +185,8 @@ export function widgetRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   })
 }
 
-function clientAddress(c: Context): string {
-  try {
-    return getConnInfo(c).remote.address ?? 'unknown'
-  } catch {
-    return 'unknown'
-  }
-}
+/** Behind a reverse proxy (TRUST_PROXY) each visitor is counted by their own address, not the proxy's. */
+const clientAddress = clientKey
 
 function tooManyRequests(c: Context, waitSeconds: number) {
   c.header('Retry-After', String(waitSeconds))

@@ -11,11 +11,15 @@ import type {
 import type { ConversationFacts, ConversationRow } from '../../shared/schemas/conversation.ts'
 import type { FeedEntry } from '../../shared/schemas/feed.ts'
 import type { ConversationState } from '../../shared/project-conversation.ts'
-import type { JobStore } from './jobs.ts'
+import type { JobStore, NewJob } from './jobs.ts'
 import type { AttachmentStore } from './attachments.ts'
 import type { EmailStore } from './email.ts'
 import type { CannedStore } from './canned.ts'
 import type { WebhookStore } from './webhooks.ts'
+import type { AdminStore } from './admin.ts'
+import type { SessionStore } from './sessions.ts'
+import type { VisitorStore } from './visitors.ts'
+import type { PasswordStore } from './passwords.ts'
 
 // The one storage interface (DESIGN §2, §6): only implementations of Store speak SQL. Every write
 // that changes what clients see appends to the account's change feed in the same transaction and
@@ -54,6 +58,9 @@ export interface NewMessage {
   createdAt: number
   /** Uploaded files to attach; they become the message's in the same transaction. */
   attachments?: Attachment[]
+  /** Work the message causes (its mail, its webhooks), queued in the same transaction, only if the
+   *  message is new (transactional outbox). */
+  jobs?: NewJob[]
 }
 
 export interface InsertMessageResult {
@@ -89,6 +96,14 @@ export interface Store {
   readonly canned: CannedStore
   /** Webhooks of each account and their delivery log. */
   readonly webhooks: WebhookStore
+  /** Setup, invitations, agents, teams and inboxes (every change is a `directory` feed entry). */
+  readonly admin: AdminStore
+  /** Sessions and API tokens ended in bulk, listed, and their last use. */
+  readonly sessions: SessionStore
+  /** Website visitors (widget sessions), revocable one by one. */
+  readonly visitors: VisitorStore
+  /** Agents' password hashes (upgraded after sign-in when their parameters are weaker than today's). */
+  readonly passwords: PasswordStore
 
   close(): Promise<void>
 
@@ -96,7 +111,7 @@ export interface Store {
   getAccount(id: string): Promise<Account | null>
   countAccounts(): Promise<number>
 
-  createAgent(agent: AgentRecord, now: number): Promise<void>
+  createAgent(agent: Omit<AgentRecord, 'active'>, now: number): Promise<void>
   getAgent(id: string): Promise<AgentRecord | null>
   findAgentByEmail(email: string): Promise<AgentRecord | null>
   listAgents(accountId: string): Promise<Agent[]>
@@ -104,7 +119,7 @@ export interface Store {
   createTeam(team: Team): Promise<void>
   listTeams(accountId: string): Promise<Team[]>
 
-  createInbox(inbox: Inbox & { tokenHash: string }, now: number): Promise<void>
+  createInbox(inbox: Omit<Inbox, 'archived'> & { tokenHash: string }, now: number): Promise<void>
   getInbox(id: string): Promise<Inbox | null>
   findInboxByTokenHash(tokenHash: string): Promise<Inbox | null>
   listInboxes(accountId: string): Promise<Inbox[]>
@@ -132,8 +147,9 @@ export interface Store {
   /** The contact's newest conversation in the inbox that is not resolved. */
   findUnresolvedConversation(inboxId: string, contactId: string): Promise<ConversationRow | null>
   listConversationsOfContact(contactId: string): Promise<ConversationRow[]>
-  /** Writes a new projection of the doc and its state; emits a conversation entry. */
-  saveConversationState(id: string, state: ConversationState, docState: Uint8Array): Promise<FeedEntry[]>
+  /** Writes a new projection of the doc and its state; emits a conversation entry. `jobs` (what the
+   *  change causes: webhook deliveries) are queued in the same transaction. */
+  saveConversationState(id: string, state: ConversationState, docState: Uint8Array, jobs?: NewJob[]): Promise<FeedEntry[]>
   /** Snoozed conversations due at `now`, and the earliest future wake-up time. */
   dueSnoozes(now: number): Promise<{ due: { id: string; accountId: string }[]; next: number | null }>
 

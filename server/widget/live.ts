@@ -1,6 +1,6 @@
-import type { WebSocket } from 'ws'
+import type { RawData, WebSocket } from 'ws'
 import { PresenceState } from '../../shared/presence.ts'
-import type { WidgetLivePush } from '../../shared/schemas/widget.ts'
+import { WidgetLiveAuth, type WidgetLivePush } from '../../shared/schemas/widget.ts'
 import type { DomainEvent, DomainEvents } from '../services/domain-events.ts'
 import type { DocRegistry } from '../sync/doc-registry.ts'
 import type { LiveDoc } from '../sync/live-doc.ts'
@@ -9,8 +9,15 @@ import type { Visitor, WidgetService } from './service.ts'
 /** A visitor with many tabs is fine; a script opening sockets by the hundred is not. */
 const MAX_SOCKETS_PER_VISITOR = 10
 const MAX_BUFFERED_BYTES = 1024 * 1024
+/** Sockets still to say who they are: each holds little, but an unbounded number would add up. */
+const MAX_PENDING = 1_000
+/** The widget sends its token as the first frame at once; a socket that does not is dropped. */
+export const AUTH_TIMEOUT_MS = 5_000
+const MAX_AUTH_FRAME_BYTES = 1_024
 export const CLOSE_TOO_MANY = 4429
 export const CLOSE_NO_MESSAGES = 4400
+export const CLOSE_UNAUTHORISED = 4401
+const CLOSE_TRY_AGAIN_LATER = 1013
 
 interface Subscriber {
   ws: WebSocket
@@ -22,12 +29,16 @@ interface Subscriber {
  * The widget's live socket: pushes the visitor's new customer-visible messages, and "typing" while an
  * agent writes a reply in one of their conversations. Agents writing a note are never reported
  * (DESIGN §4 rule 7: nothing of a note reaches a customer, not even that one is being written).
+ * The visitor token comes as the socket's first frame, `{type:'auth', token}`, never in the URL
+ * (URLs end up in logs and proxies); the server answers `{type:'ready'}`.
  */
 export class WidgetLive {
+  private readonly byVisitor = new Map<string, Set<Subscriber>>()
   private readonly byContact = new Map<string, Set<Subscriber>>()
   private readonly byConversation = new Map<string, Set<Subscriber>>()
   /** The last typing push per conversation, so repeated awareness changes push nothing new. */
   private readonly typing = new Map<string, string>()
+  private pending = 0
 
   constructor(
     private readonly widget: WidgetService,
@@ -35,18 +46,75 @@ export class WidgetLive {
     events: DomainEvents,
   ) {
     events.on('message.created', (event) => this.onMessage(event))
+    widget.onVisitorsRevoked((visitorIds) => this.revoke(visitorIds))
+    // A visitor's first message makes their contact: their open sockets follow it from then on.
+    widget.onVisitorContact((visitorId, contact) => {
+      for (const sub of this.byVisitor.get(visitorId) ?? []) {
+        sub.visitor = { ...sub.visitor, contact }
+        addTo(this.byContact, contact.id, sub)
+      }
+    })
   }
 
-  serve(ws: WebSocket, visitor: Visitor): void {
-    const own = this.byContact.get(visitor.contact.id) ?? new Set<Subscriber>()
-    if (own.size >= MAX_SOCKETS_PER_VISITOR) {
+  /** A new socket: it must authenticate with its first frame within AUTH_TIMEOUT_MS. */
+  accept(ws: WebSocket): void {
+    if (this.pending >= MAX_PENDING) {
+      ws.close(CLOSE_TRY_AGAIN_LATER, 'busy: try again later')
+      return
+    }
+    this.pending += 1
+    let waiting = true
+    const settle = () => {
+      if (!waiting) return false
+      waiting = false
+      this.pending -= 1
+      clearTimeout(timer)
+      ws.off('message', onFirst)
+      return true
+    }
+    const timer = setTimeout(() => {
+      if (settle()) ws.close(CLOSE_UNAUTHORISED, 'authenticate first: {"type":"auth","token":"..."}')
+    }, AUTH_TIMEOUT_MS)
+    const onFirst = (data: RawData, isBinary: boolean) => {
+      if (!settle()) return
+      const frame = isBinary || byteLength(data) > MAX_AUTH_FRAME_BYTES ? null : WidgetLiveAuth.safeParse(parseJson(data))
+      if (!frame?.success) return ws.close(CLOSE_NO_MESSAGES, 'the first frame must be {"type":"auth","token":"..."}')
+      // Anything sent while the token is checked breaks the protocol as any later frame does.
+      ws.on('message', () => ws.close(CLOSE_NO_MESSAGES, 'the widget socket takes no messages'))
+      void this.widget.authenticate(frame.data.token).then(
+        (visitor) => {
+          if (ws.readyState !== ws.OPEN) return
+          if (!visitor) return ws.close(CLOSE_UNAUTHORISED, 'a valid visitor token is required')
+          this.serve(ws, visitor)
+        },
+        (error: unknown) => {
+          console.error('widget socket: authentication failed', error)
+          ws.close(1011, 'internal error')
+        },
+      )
+    }
+    ws.on('message', onFirst)
+    ws.on('close', settle)
+    ws.on('error', settle)
+  }
+
+  /** Closes the sockets of revoked visitors (an agent blocked them). */
+  private revoke(visitorIds: readonly string[]): void {
+    for (const id of visitorIds) {
+      for (const sub of [...(this.byVisitor.get(id) ?? [])]) sub.ws.close(CLOSE_UNAUTHORISED, 'this visitor was blocked')
+    }
+  }
+
+  private serve(ws: WebSocket, visitor: Visitor): void {
+    const own = this.byVisitor.get(visitor.id)
+    if (own && own.size >= MAX_SOCKETS_PER_VISITOR) {
       ws.close(CLOSE_TOO_MANY, 'too many live connections for this visitor')
       return
     }
     const sub: Subscriber = { ws, visitor, conversations: new Set() }
     // Registered at once, before any await: a message stored meanwhile is matched by contact.
-    own.add(sub)
-    this.byContact.set(visitor.contact.id, own)
+    addTo(this.byVisitor, visitor.id, sub)
+    if (visitor.contact) addTo(this.byContact, visitor.contact.id, sub)
     let gone = false
     const leave = () => {
       if (gone) return
@@ -55,7 +123,7 @@ export class WidgetLive {
     }
     ws.on('close', leave)
     ws.on('error', leave)
-    ws.on('message', () => ws.close(CLOSE_NO_MESSAGES, 'the widget socket takes no messages'))
+    send(sub, { type: 'ready' })
     void this.widget.conversationsOf(visitor).then(
       (conversations) => {
         if (gone) return
@@ -98,15 +166,12 @@ export class WidgetLive {
   private watch(sub: Subscriber, conversationId: string): void {
     if (sub.conversations.has(conversationId)) return
     sub.conversations.add(conversationId)
-    const subs = this.byConversation.get(conversationId) ?? new Set<Subscriber>()
-    subs.add(sub)
-    this.byConversation.set(conversationId, subs)
+    addTo(this.byConversation, conversationId, sub)
   }
 
   private drop(sub: Subscriber): void {
-    const own = this.byContact.get(sub.visitor.contact.id)
-    own?.delete(sub)
-    if (own?.size === 0) this.byContact.delete(sub.visitor.contact.id)
+    removeFrom(this.byVisitor, sub.visitor.id, sub)
+    if (sub.visitor.contact) removeFrom(this.byContact, sub.visitor.contact.id, sub)
     for (const id of sub.conversations) {
       const subs = this.byConversation.get(id)
       subs?.delete(sub)
@@ -135,4 +200,27 @@ function send(sub: Subscriber, push: WidgetLivePush): void {
   // A visitor whose tab stopped reading is dropped rather than buffered for without bound.
   if (ws.bufferedAmount > MAX_BUFFERED_BYTES) return ws.terminate()
   ws.send(JSON.stringify(push))
+}
+
+function addTo(index: Map<string, Set<Subscriber>>, key: string, sub: Subscriber): void {
+  const subs = index.get(key) ?? new Set<Subscriber>()
+  subs.add(sub)
+  index.set(key, subs)
+}
+
+function removeFrom(index: Map<string, Set<Subscriber>>, key: string, sub: Subscriber): void {
+  const subs = index.get(key)
+  subs?.delete(sub)
+  if (subs?.size === 0) index.delete(key)
+}
+
+const byteLength = (data: RawData): number =>
+  Array.isArray(data) ? data.reduce((n, b) => n + b.length, 0) : data instanceof ArrayBuffer ? data.byteLength : data.length
+
+function parseJson(data: RawData): unknown {
+  try {
+    return JSON.parse(Array.isArray(data) ? Buffer.concat(data).toString('utf8') : Buffer.from(data as Buffer).toString('utf8'))
+  } catch {
+    return null
+  }
 }

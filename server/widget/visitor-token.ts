@@ -2,9 +2,11 @@ import { createHmac, randomBytes, timingSafeEqual } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 
-/** What a visitor token grants: one contact's conversations in one inbox. */
+/** What a visitor token grants: one visitor's conversations in one inbox. */
 export interface VisitorClaims {
-  contactId: string
+  /** The visitors row (revocable one by one). Tokens issued before visitors had rows named the
+   *  contact here; the migration gave each such contact a visitor row under the contact's id. */
+  visitorId: string
   inboxId: string
   issuedAt: number
 }
@@ -18,15 +20,15 @@ const CLOCK_SKEW_MS = 5 * 60 * 1000
 const PURPOSE = 'widget-visitor-v1'
 
 /**
- * Visitor tokens `<contactId>.<inboxId>.<issuedAt>.<sig>`: the sig is an HMAC-SHA256 of the rest
- * under a server secret, so a token cannot be guessed from ids or forged by changing one; the
- * server stores nothing per visitor.
+ * Visitor tokens `<visitorId>.<inboxId>.<issuedAt>.<sig>`: the sig is an HMAC-SHA256 of the rest
+ * under a server secret, so a token cannot be guessed from ids or forged by changing one. The
+ * visitor's row says whether it is still good (an agent may revoke it).
  */
 export class VisitorTokens {
   constructor(private readonly secret: () => Buffer) {}
 
-  issue(contactId: string, inboxId: string, now: number): string {
-    const payload = `${contactId}.${inboxId}.${now}`
+  issue(visitorId: string, inboxId: string, now: number): string {
+    const payload = `${visitorId}.${inboxId}.${now}`
     return `${payload}.${this.sign(payload)}`
   }
 
@@ -34,14 +36,14 @@ export class VisitorTokens {
     if (!token || token.length > 300) return null
     const parts = token.split('.')
     if (parts.length !== 4) return null
-    const [contactId, inboxId, issued, sig] = parts as [string, string, string, string]
-    if (!UUID.test(contactId) || !UUID.test(inboxId) || !/^\d{1,15}$/.test(issued)) return null
-    const expected = Buffer.from(this.sign(`${contactId}.${inboxId}.${issued}`))
+    const [visitorId, inboxId, issued, sig] = parts as [string, string, string, string]
+    if (!UUID.test(visitorId) || !UUID.test(inboxId) || !/^\d{1,15}$/.test(issued)) return null
+    const expected = Buffer.from(this.sign(`${visitorId}.${inboxId}.${issued}`))
     const given = Buffer.from(sig)
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) return null
     const issuedAt = Number(issued)
     if (issuedAt > now + CLOCK_SKEW_MS || now - issuedAt > TOKEN_MAX_AGE_MS) return null
-    return { contactId, inboxId, issuedAt }
+    return { visitorId, inboxId, issuedAt }
   }
 
   private sign(payload: string): string {

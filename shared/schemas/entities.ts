@@ -58,6 +58,8 @@ export const Contact = z.object({
   accountId: Id,
   name: z.string(),
   email: z.string().nullable(),
+  /** An address the customer typed (the website chat) but nobody verified: shown, never matched. */
+  unverifiedEmail: z.string().nullable().optional(),
   attributes: CustomAttributes,
   createdAt: Timestamp,
 })

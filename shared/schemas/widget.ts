@@ -60,8 +60,15 @@ export type WidgetPostMessage = z.infer<typeof WidgetPostMessage>
 
 export const WidgetPostResult = z.object({ message: WidgetMessage })
 
-/** What the live socket (`/api/widget/live?token=`) pushes; the widget sends nothing on it. */
+/** The one frame the widget sends on the live socket (`/api/widget/live`), first, within 5 s: the
+ *  token never travels in the URL. A missing or invalid token closes the socket with 4401. */
+export const WidgetLiveAuth = z.object({ type: z.literal('auth'), token: z.string().max(300) })
+export type WidgetLiveAuth = z.infer<typeof WidgetLiveAuth>
+
+/** What the live socket pushes once the visitor is authenticated; the widget sends nothing more. */
 export type WidgetLivePush =
+  /** The token was accepted: pushes follow from here (fetch the history now, not before). */
+  | { type: 'ready' }
   | { type: 'message'; message: WidgetMessage }
   /** The agents writing a reply (never a note) in one of the visitor's conversations; empty: nobody. */
   | { type: 'typing'; conversationId: string; agents: string[] }

@@ -4,7 +4,7 @@ import type { Activity } from '../../shared/presence.ts'
 import { eventually } from '../support/eventually.ts'
 import { type AgentClient, TestServer, expectStatus } from '../support/server.ts'
 import { TestVisitor, VisitorSockets, tampered } from '../support/widget-visitor.ts'
-import { type RoomClient, SocketPool, upgradeAnswer } from '../support/ws-client.ts'
+import { type RoomClient, SocketPool, closeOf, upgradeAnswer } from '../support/ws-client.ts'
 
 // The widget's live socket: a visitor sees agents' replies as they are sent and "typing" while an agent
 // writes a reply. Notes, and the writing of notes, never reach it (DESIGN §4 rule 7).
@@ -30,12 +30,33 @@ describe('website widget live socket', () => {
   const setActivity = (room: RoomClient, agent: AgentClient, activity: Activity) =>
     room.provider.awareness.setLocalState({ user: { id: agent.agent.id, name: agent.agent.name, color: '#000' }, activity })
 
-  it('refuses a socket without a genuine token', async () => {
+  it('takes the token as the first frame, never from the URL: a socket without a genuine one is closed with 4401', async () => {
     const visitor = await TestVisitor.start(server)
-    expect((await upgradeAnswer(visitor.liveUrl(tampered(visitor.token)), {})).status).toBe(401)
-    expect((await upgradeAnswer(`${server.wsUrl}/api/widget/live`, {})).status).toBe(401)
-    expect((await upgradeAnswer(visitor.liveUrl(), { origin: 'https://any-shop.example' })).status).toBe(101)
+    // The upgrade itself is open to any site; the URL carries nothing.
+    expect((await upgradeAnswer(visitor.liveUrl, { origin: 'https://any-shop.example' })).status).toBe(101)
+    for (const token of [tampered(visitor.token), 'not-a-token']) {
+      const socket = visitors.raw(visitor.liveUrl)
+      const closed = closeOf(socket)
+      socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token })))
+      expect((await closed).code).toBe(4401)
+    }
+    // A token in the query string is not looked at: the socket must still authenticate.
+    const byQuery = visitors.raw(`${visitor.liveUrl}?token=${encodeURIComponent(visitor.token)}`)
+    const queryClosed = closeOf(byQuery)
+    byQuery.once('open', () => byQuery.send(JSON.stringify({ type: 'hello' })))
+    expect((await queryClosed).code).toBe(4400)
+    // A genuine token in the first frame: ready.
+    await expect(visitor.live(visitors)).resolves.toBeDefined()
   })
+
+  it('closes a socket that sends no token within 5 s with 4401', async () => {
+    const visitor = await TestVisitor.start(server)
+    const socket = visitors.raw(visitor.liveUrl)
+    const opened = Date.now()
+    const closed = await closeOf(socket)
+    expect(closed.code).toBe(4401)
+    expect(Date.now() - opened).toBeGreaterThanOrEqual(4_000)
+  }, 15_000)
 
   it("pushes an agent's reply, never a note; a new conversation's messages too", async () => {
     const visitor = await TestVisitor.start(server, { name: 'Lena' })

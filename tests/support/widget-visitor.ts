@@ -60,13 +60,15 @@ export class TestVisitor {
     return res.body.messages
   }
 
-  liveUrl(token = this.token): string {
-    return `${this.server.wsUrl}/api/widget/live?token=${encodeURIComponent(token)}`
+  /** The live socket's address: the token goes in the first frame, never in the URL. */
+  get liveUrl(): string {
+    return `${this.server.wsUrl}/api/widget/live`
   }
 
-  /** The live socket, open, from a customer's site (another origin); closed by the pool. */
-  live(pool: VisitorSockets): Promise<LiveVisitorSocket> {
-    return pool.open(this.liveUrl())
+  /** The live socket, open and authenticated (the server said `ready`), from a customer's site
+   *  (another origin); closed by the pool. */
+  live(pool: VisitorSockets, token = this.token): Promise<LiveVisitorSocket> {
+    return pool.open(this.liveUrl, token)
   }
 }
 
@@ -74,12 +76,22 @@ export class TestVisitor {
 export class VisitorSockets {
   private readonly sockets = new Set<WebSocket>()
 
-  open(url: string): Promise<LiveVisitorSocket> {
-    const socket = new WebSocket(url, { headers: { origin: 'https://shop.example' } })
-    this.sockets.add(socket)
+  /** Opens a socket and authenticates it with `token` as the widget does; resolves on `ready`
+   *  (which is not recorded in `frames`), rejects if the socket closes first. */
+  open(url: string, token: string): Promise<LiveVisitorSocket> {
+    const socket = this.raw(url)
     const frames: string[] = []
-    // Listening from the start: the first push can arrive with the upgrade answer.
-    socket.on('message', (data: Buffer) => frames.push(data.toString('utf8')))
+    let ready = false
+    const isReady = new Promise<void>((resolve) => {
+      socket.on('message', (data: Buffer) => {
+        const text = data.toString('utf8')
+        if (!ready && text === JSON.stringify({ type: 'ready' })) {
+          ready = true
+          return resolve()
+        }
+        frames.push(text)
+      })
+    })
     const closed = closeOf(socket)
     const pushes = () => frames.map((f) => JSON.parse(f) as WidgetLivePush)
     const live: LiveVisitorSocket = {
@@ -91,13 +103,22 @@ export class VisitorSockets {
       typing: () => pushes().flatMap((p) => (p.type === 'typing' ? [p.agents] : [])),
     }
     return new Promise((resolve, reject) => {
-      socket.once('open', () => resolve(live))
+      socket.once('open', () => socket.send(JSON.stringify({ type: 'auth', token })))
+      void isReady.then(() => resolve(live))
+      void closed.then((info) => reject(new Error(`widget socket closed before ready: ${info.code} ${info.reason}`)))
       socket.once('unexpected-response', (_req, res) => {
         res.resume()
         reject(new Error(`upgrade refused: ${res.statusCode}`))
       })
       socket.on('error', reject)
     })
+  }
+
+  /** A socket to the widget's live endpoint that sends nothing by itself (for protocol tests). */
+  raw(url: string): WebSocket {
+    const socket = new WebSocket(url, { headers: { origin: 'https://shop.example' } })
+    this.sockets.add(socket)
+    return socket
   }
 
   closeAll(): void {

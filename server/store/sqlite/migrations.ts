@@ -185,4 +185,78 @@ export const migrations: string[] = [
   `
   ALTER TABLE email_messages ADD COLUMN subject TEXT;
   `,
+  // Team administration (issue 9): deactivated agents, archived inboxes, API tokens' last use,
+  // invitations, and the first-run setup code (only its hash; one row at most).
+  `
+  ALTER TABLE agents ADD COLUMN active INTEGER NOT NULL DEFAULT 1;
+  ALTER TABLE inboxes ADD COLUMN archived INTEGER NOT NULL DEFAULT 0;
+  ALTER TABLE sessions ADD COLUMN last_used_at INTEGER;
+  CREATE INDEX sessions_agent ON sessions(agent_id);
+  CREATE INDEX sessions_expiry ON sessions(expires_at);
+  CREATE INDEX conversations_assignee ON conversations(assignee_id) WHERE assignee_id IS NOT NULL;
+  CREATE INDEX conversations_team ON conversations(team_id) WHERE team_id IS NOT NULL;
+  CREATE TABLE invitations (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    email TEXT NOT NULL COLLATE NOCASE,
+    role TEXT NOT NULL,
+    token_hash TEXT NOT NULL UNIQUE,
+    invited_by TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    expires_at INTEGER NOT NULL,
+    accepted_at INTEGER,
+    revoked_at INTEGER
+  );
+  CREATE INDEX invitations_account ON invitations(account_id, created_at);
+  CREATE TABLE setup_code (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    code_hash TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  `,
+  // Website visitors: one row per widget session (its id is in the signed token, so an agent can
+  // revoke one); the contact comes with the first message. An email typed into the widget proves
+  // nothing: it moves to contacts.unverified_email, out of reach of the email channel's matching.
+  // Contacts that have a Website conversation were all made by the widget: each gets a visitor row
+  // under its own id (tokens issued before name the contact id there, so they keep working), and its
+  // feed entry is written again under a new seq so devices learn the email is unverified.
+  `
+  ALTER TABLE contacts ADD COLUMN unverified_email TEXT;
+  CREATE TABLE visitors (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    inbox_id TEXT NOT NULL REFERENCES inboxes(id),
+    contact_id TEXT REFERENCES contacts(id),
+    name TEXT NOT NULL,
+    email TEXT,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE INDEX visitors_contact ON visitors(contact_id);
+  INSERT INTO visitors (id, account_id, inbox_id, contact_id, name, email, created_at, revoked_at)
+    SELECT ct.id, ct.account_id, min(cv.inbox_id), ct.id, ct.name, ct.email, ct.created_at, NULL
+    FROM contacts ct JOIN conversations cv ON cv.contact_id = ct.id JOIN inboxes i ON i.id = cv.inbox_id
+    WHERE i.channel_type = 'live_chat' GROUP BY ct.id;
+  UPDATE contacts SET unverified_email = email, email = NULL
+    WHERE email IS NOT NULL AND id IN (SELECT contact_id FROM visitors);
+  CREATE TEMP TABLE moved_contact_entries AS
+    SELECT f.account_id, f.seq AS old_seq, a.last_seq + row_number() OVER (PARTITION BY f.account_id ORDER BY f.seq) AS new_seq,
+      c.unverified_email
+    FROM feed f JOIN accounts a ON a.id = f.account_id JOIN contacts c ON c.id = f.entity_id
+    WHERE f.kind = 'contact' AND c.unverified_email IS NOT NULL;
+  UPDATE feed SET
+    entry = (SELECT json_set(feed.entry, '$.seq', m.new_seq, '$.contact.email', NULL, '$.contact.unverifiedEmail', m.unverified_email)
+      FROM moved_contact_entries m WHERE m.account_id = feed.account_id AND m.old_seq = feed.seq),
+    seq = (SELECT m.new_seq FROM moved_contact_entries m WHERE m.account_id = feed.account_id AND m.old_seq = feed.seq)
+    WHERE kind = 'contact' AND EXISTS (SELECT 1 FROM moved_contact_entries m WHERE m.account_id = feed.account_id AND m.old_seq = feed.seq);
+  UPDATE accounts SET last_seq = last_seq + (SELECT count(*) FROM moved_contact_entries m WHERE m.account_id = accounts.id);
+  DROP TABLE moved_contact_entries;
+  `,
+  // Jobs: each kind is claimed on its own (independent worker slots); a webhook event's deliveries are
+  // made once per webhook however often its fan-out job runs (event_id, webhook_id).
+  `
+  CREATE INDEX jobs_kind_due ON jobs(kind, status, run_at);
+  ALTER TABLE webhook_deliveries ADD COLUMN event_id TEXT;
+  CREATE UNIQUE INDEX webhook_deliveries_event ON webhook_deliveries(event_id, webhook_id);
+  `,
 ]

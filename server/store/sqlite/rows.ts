@@ -11,6 +11,7 @@ export interface AgentColumns {
   email: string
   role: string
   password_hash: string
+  active: number
 }
 export const toAgentRecord = (r: AgentColumns): AgentRecord => ({
   id: r.id,
@@ -18,6 +19,7 @@ export const toAgentRecord = (r: AgentColumns): AgentRecord => ({
   name: r.name,
   email: r.email,
   role: r.role as Agent['role'],
+  active: r.active !== 0,
   passwordHash: r.password_hash,
 })
 export const toAgent = (r: AgentColumns): Agent => {
@@ -31,6 +33,7 @@ export interface InboxColumns {
   name: string
   channel_type: string
   settings: string
+  archived: number
 }
 export const toInbox = (r: InboxColumns): Inbox => ({
   id: r.id,
@@ -38,6 +41,7 @@ export const toInbox = (r: InboxColumns): Inbox => ({
   name: r.name,
   channelType: r.channel_type as Inbox['channelType'],
   settings: JSON.parse(r.settings) as Inbox['settings'],
+  archived: r.archived !== 0,
 })
 
 export interface ContactColumns {
@@ -45,6 +49,7 @@ export interface ContactColumns {
   account_id: string
   name: string
   email: string | null
+  unverified_email: string | null
   attributes: string
   created_at: number
 }
@@ -53,6 +58,7 @@ export const toContact = (r: ContactColumns): Contact => ({
   accountId: r.account_id,
   name: r.name,
   email: r.email,
+  ...(r.unverified_email === null ? {} : { unverifiedEmail: r.unverified_email }),
   attributes: JSON.parse(r.attributes) as Contact['attributes'],
   createdAt: r.created_at,
 })

@@ -19,12 +19,16 @@ import type {
   StoredConversation,
 } from '../types.ts'
 import { migrations } from './migrations.ts'
-import { SqliteJobStore } from './jobs.ts'
+import type { NewJob } from '../jobs.ts'
+import { SqliteJobStore, insertJob } from './jobs.ts'
 import { SqliteAttachmentStore } from './attachments.ts'
 import { SqliteEmailStore } from './email.ts'
 import { SqliteCannedStore } from './canned.ts'
 import { SqliteWebhookStore } from './webhooks.ts'
+import { SqliteAdminStore } from './admin.ts'
+import { SqliteSessionStore } from './sessions.ts'
 import { SqliteVisitorStore } from './visitors.ts'
+import { SqlitePasswordStore } from './passwords.ts'
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
 import {
   type AgentColumns,
@@ -90,7 +94,10 @@ export class SqliteStore implements Store {
   readonly email: SqliteEmailStore
   readonly canned: SqliteCannedStore
   readonly webhooks: SqliteWebhookStore
+  readonly admin: SqliteAdminStore
+  readonly sessions: SqliteSessionStore
   readonly visitors: SqliteVisitorStore
+  readonly passwords: SqlitePasswordStore
 
   constructor(
     readonly db: Database.Database,
@@ -101,7 +108,10 @@ export class SqliteStore implements Store {
     this.email = new SqliteEmailStore(db)
     this.canned = new SqliteCannedStore(db, (accountId, entityId, entry) => this.append(accountId, entityId, entry(this.nextSeq(accountId))))
     this.webhooks = new SqliteWebhookStore(db)
+    this.admin = new SqliteAdminStore(db, (accountId, entityId, entry) => this.append(accountId, entityId, entry(this.nextSeq(accountId))))
+    this.sessions = new SqliteSessionStore(db)
     this.visitors = new SqliteVisitorStore(db, (accountId, entityId, entry) => this.append(accountId, entityId, entry(this.nextSeq(accountId))))
+    this.passwords = new SqlitePasswordStore(db)
   }
 
   /** Prepared once per SQL text: the sync path appends an update per keystroke. */
@@ -323,7 +333,7 @@ export class SqliteStore implements Store {
     return rows.map(toConversationRow)
   }
 
-  async saveConversationState(id: string, s: ConversationState, docState: Uint8Array): Promise<FeedEntry[]> {
+  async saveConversationState(id: string, s: ConversationState, docState: Uint8Array, jobs: NewJob[] = []): Promise<FeedEntry[]> {
     return this.db.transaction(() => {
       const changed = this.sql(
           `UPDATE conversations SET status = ?, snoozed_until = ?, status_seen_seq = ?, status_by = ?, status_at = ?,
@@ -331,7 +341,9 @@ export class SqliteStore implements Store {
         )
         .run(s.status, s.snoozedUntil, s.statusSeenSeq, s.statusBy, s.statusAt, s.assigneeId, s.teamId, s.priority,
           JSON.stringify(s.labels), docState, id)
-      return changed.changes === 0 ? [] : [this.appendConversation(id)]
+      if (changed.changes === 0) return []
+      for (const job of jobs) insertJob(this.db, job, job.runAt)
+      return [this.appendConversation(id)]
     })()
   }
 
@@ -355,7 +367,9 @@ export class SqliteStore implements Store {
         .run(m.id, m.accountId, m.conversationId, m.kind, m.body, m.authorAgentId, m.createdAt, seq, JSON.stringify(attachments))
       const linkAttachment = this.sql('UPDATE attachments SET message_id = ? WHERE id = ? AND account_id = ? AND message_id IS NULL')
       for (const a of attachments) linkAttachment.run(m.id, a.id, m.accountId)
-      const message = { ...m, seq, attachments }
+      for (const job of m.jobs ?? []) insertJob(this.db, job, m.createdAt)
+      const { jobs: _jobs, ...fields } = m
+      const message = { ...fields, seq, attachments }
       const visible = isCustomerVisible(m.kind)
       // Activity lines are not what an agent wants to read in the list, nor a reason to move a
       // conversation to the top: they advance only the seq.
