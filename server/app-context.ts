@@ -12,8 +12,9 @@ import { MessageService } from './services/messages.ts'
 import { publisherFor } from './services/publisher.ts'
 import { SnoozeWaker } from './services/snooze-waker.ts'
 import { DocRegistry } from './sync/doc-registry.ts'
-import { DomainEvents } from './services/domain-events.ts'
+import { DomainEvents, stateChangeEvents } from './services/domain-events.ts'
 import { JobRunner } from './jobs/runner.ts'
+import { Outbox } from './jobs/outbox.ts'
 import { EmailChannel } from './channels/email/email-channel.ts'
 import { AttachmentService } from './services/attachments.ts'
 import { CannedService } from './services/canned.ts'
@@ -21,6 +22,15 @@ import { PresenceBoard } from './sync/presence-board.ts'
 import { createWidgetChannel, type WidgetChannel } from './widget/channel.ts'
 import { ApiChannelRestService } from './services/api-channel-rest.ts'
 import { WebhookService } from './webhooks/webhooks.ts'
+import { SessionSockets } from './sync/session-sockets.ts'
+import { SetupService } from './services/setup.ts'
+import { InvitationService } from './services/invitations.ts'
+import { InvitationMailer } from './services/invitation-mail.ts'
+import { AgentAdminService } from './services/agents-admin.ts'
+import { TeamService } from './services/teams.ts'
+import { InboxService } from './services/inboxes.ts'
+import { ProfileService } from './services/profile.ts'
+import { CredentialLimits } from './services/credential-limits.ts'
 
 /** The composition root: every service, wired once. Routes and sockets receive this. */
 export interface AppContext {
@@ -39,6 +49,8 @@ export interface AppContext {
   presence: PresenceBoard
   events: DomainEvents
   jobs: JobRunner
+  /** Which jobs a change causes, written in the change's own transaction. */
+  outbox: Outbox
   /** The Email channel: mail in over SMTP, replies out by the job queue; its port once started. */
   email: EmailChannel
   attachments: AttachmentService
@@ -47,6 +59,16 @@ export interface AppContext {
   widget: WidgetChannel
   apiChannelRest: ApiChannelRestService
   webhooks: WebhookService
+  /** First-run setup, invitations, and an administrator's agents, teams and inboxes. */
+  setup: SetupService
+  invitations: InvitationService
+  agentsAdmin: AgentAdminService
+  teams: TeamService
+  inboxes: InboxService
+  /** An agent's own name, password, sessions and API tokens. */
+  profile: ProfileService
+  /** Attempts left for guessing passwords and codes, per client address and per email (sign-in, tokens). */
+  credentialLimits: CredentialLimits
 }
 
 export function createContext(config: Config, store: Store, clock: Clock): AppContext {
@@ -54,8 +76,10 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
   const publish = publisherFor(bus)
   const directory = new Directory(store)
   const events = new DomainEvents()
+  // The runner is made below; the outbox wakes it through `ctx` once the context is filled in.
+  const outbox = new Outbox(clock, (kind) => ctx.jobs.poke(kind))
   const attachments = new AttachmentService(store, clock, config.dataDir)
-  const messages = new MessageService(store, publish, clock, events, attachments)
+  const messages = new MessageService(store, publish, clock, events, attachments, outbox)
   const contacts = new ContactService(store, publish, clock)
   // The registry's hooks need the rules, and the rules need the registry: bound late through `ctx`.
   const ctx = {} as AppContext
@@ -63,6 +87,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     store,
     {
       onEntries: publish,
+      jobsFor: (change) => outbox.prepare(stateChangeEvents(change)),
       onPresence: (live) => {
         ctx.presence.onRoomChange(live)
         ctx.widget.live.onRoomPresence(live)
@@ -75,14 +100,15 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     { idleMs: config.docIdleMs, compactAfter: 200 },
   )
   const conversations = new ConversationService(store, docs, publish, clock, directory)
-  const rules = new ConversationRules(store, conversations, messages, directory, clock, events)
+  const auth = new AuthService(store, clock, config.sessionMs, new SessionSockets(() => clock.now()))
+  const rules = new ConversationRules(store, conversations, messages, directory, clock)
   const waker = new SnoozeWaker(() => rules.wakeDueSnoozes(), () => clock.now())
   Object.assign(ctx, {
     config,
     store,
     clock,
     bus,
-    auth: new AuthService(store, clock, config.sessionMs),
+    auth,
     docs,
     contacts,
     conversations,
@@ -92,6 +118,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     waker,
     presence: new PresenceBoard(bus, docs),
     events,
+    outbox,
     jobs: new JobRunner(store.jobs, clock),
     email: new EmailChannel(ctx),
     attachments,
@@ -99,7 +126,18 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     widget: createWidgetChannel({ store, clock, publish, conversations, messages, rules, attachments, docs, events, dataDir: config.dataDir }),
     apiChannelRest: new ApiChannelRestService(store, publish, clock, contacts, conversations, messages),
     webhooks: new WebhookService(store, clock, config.webhooks),
+    setup: new SetupService(store, auth, clock, publish),
+    invitations: new InvitationService(store, auth, clock, publish, config.smtpUrl ? new InvitationMailer(config.smtpUrl, config.dataDir) : null),
+    agentsAdmin: new AgentAdminService(store, auth, conversations, messages, publish),
+    teams: new TeamService(store, clock, conversations, messages, publish),
+    inboxes: new InboxService(store, clock, publish),
+    profile: new ProfileService(store, auth, publish),
+    credentialLimits: new CredentialLimits({
+      perAddress: config.signInLimits.perAddress,
+      perSubject: config.signInLimits.perEmail,
+      windowSeconds: config.signInLimits.windowSeconds,
+    }),
   } satisfies AppContext)
-  ctx.webhooks.connect(ctx.events, ctx.jobs)
+  ctx.webhooks.connect(ctx.outbox, ctx.jobs)
   return ctx
 }

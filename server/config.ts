@@ -24,6 +24,24 @@ const Env = z.object({
   WEBHOOK_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(10),
   WEBHOOK_RETRY_BASE_MS: z.coerce.number().int().min(1).default(5_000),
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
+  /** 1: webhooks may target private, loopback and link-local addresses (receivers inside your network). */
+  WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
+  /** Sending a reply by email: attempts before it is given up (and said in the timeline), and the
+   *  first retry's scale (doubling, full jitter, at most 10 minutes apart). */
+  MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
+  MAIL_RETRY_BASE_MS: z.coerce.number().int().min(1).default(1_000),
+  /** How many reverse proxies in front of the server append to X-Forwarded-For (and set
+   *  X-Forwarded-Proto); 0 (default): the headers are ignored and the socket's address is the client. */
+  TRUST_PROXY: z
+    .enum(['0', '1', '2', '3', '4', '5', 'false', 'true'], { message: 'a number of proxy hops (0-5), or true (= 1) / false (= 0)' })
+    .default('0')
+    .transform((v) => (v === 'true' ? 1 : v === 'false' ? 0 : Number(v))),
+  /** Failed sign-ins (and other password or code checks) allowed per client address and per email in
+   *  a window; more are answered 429 until the window ends. An office behind one NAT address may need
+   *  a higher per-address figure. */
+  SIGN_IN_FAILURES_PER_ADDRESS: z.coerce.number().int().min(1).default(30),
+  SIGN_IN_FAILURES_PER_EMAIL: z.coerce.number().int().min(1).default(10),
+  SIGN_IN_WINDOW_MINUTES: z.coerce.number().positive().default(15),
 })
 
 export interface Config {
@@ -39,7 +57,11 @@ export interface Config {
   smtpInboundPort: number
   smtpUrl: string | undefined
   mailFromName: string | undefined
-  webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number }
+  webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number; allowPrivate: boolean }
+  mailRetries: { maxAttempts: number; retryBaseMs: number }
+  /** Reverse proxies trusted to set X-Forwarded-For / -Proto (server/http/client-address.ts). */
+  trustProxy: number
+  signInLimits: { perAddress: number; perEmail: number; windowSeconds: number }
 }
 
 export function configFromEnv(env: NodeJS.ProcessEnv): Config {
@@ -62,6 +84,18 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     smtpInboundPort: e.SMTP_INBOUND_PORT,
     smtpUrl: e.SMTP_URL,
     mailFromName: e.MAIL_FROM_NAME,
-    webhooks: { maxAttempts: e.WEBHOOK_MAX_ATTEMPTS, retryBaseMs: e.WEBHOOK_RETRY_BASE_MS, timeoutMs: e.WEBHOOK_TIMEOUT_MS },
+    webhooks: {
+      maxAttempts: e.WEBHOOK_MAX_ATTEMPTS,
+      retryBaseMs: e.WEBHOOK_RETRY_BASE_MS,
+      timeoutMs: e.WEBHOOK_TIMEOUT_MS,
+      allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === '1',
+    },
+    mailRetries: { maxAttempts: e.MAIL_MAX_ATTEMPTS, retryBaseMs: e.MAIL_RETRY_BASE_MS },
+    trustProxy: e.TRUST_PROXY,
+    signInLimits: {
+      perAddress: e.SIGN_IN_FAILURES_PER_ADDRESS,
+      perEmail: e.SIGN_IN_FAILURES_PER_EMAIL,
+      windowSeconds: Math.round(e.SIGN_IN_WINDOW_MINUTES * 60),
+    },
   }
 }

@@ -8,7 +8,6 @@ import type { AccountDirectory, Directory } from './directory.ts'
 import type { MessageService } from './messages.ts'
 import type { Clock } from './clock.ts'
 import { KeyedQueue } from './keyed-queue.ts'
-import type { DomainEvents } from './domain-events.ts'
 
 const formatTime = (ms: number): string => new Date(ms).toISOString().replace('T', ' ').slice(0, 16) + ' UTC'
 
@@ -26,7 +25,6 @@ export class ConversationRules {
     private readonly messages: MessageService,
     private readonly directory: Directory,
     private readonly clock: Clock,
-    private readonly events: DomainEvents,
   ) {}
 
   /** Called after every projected change of a conversation doc. */
@@ -38,7 +36,6 @@ export class ConversationRules {
 
   private async applyRules(change: StateChange): Promise<void> {
     const { accountId, conversationId, before, after, origin } = change
-    this.announce(change)
     const directory = await this.directory.load(accountId)
     if (origin.kind === 'agent') {
       // The authenticated agent made this change, whatever `by` the update claims.
@@ -61,15 +58,6 @@ export class ConversationRules {
         `Reopened automatically: ${who} set it to ${corrected.status} without having seen the customer's newest message`,
       )
     }
-  }
-
-  /** Status and assignee changes, whoever made them (agents, or the server's own rules). */
-  private announce({ accountId, conversationId, before, after, origin }: StateChange): void {
-    const by = origin.kind === 'agent' ? origin.agentId : SYSTEM_AUTHOR
-    if (before.status !== after.status)
-      this.events.emit({ type: 'conversation.status_changed', accountId, conversationId, from: before.status, to: after.status, by })
-    if (before.assigneeId !== after.assigneeId)
-      this.events.emit({ type: 'conversation.assignee_changed', accountId, conversationId, from: before.assigneeId, to: after.assigneeId, by })
   }
 
   /** A doc can name anyone; only agents and teams of this account may hold a conversation. */

@@ -2,6 +2,7 @@ import type { Message } from '../../shared/schemas/entities.ts'
 import type { PostMessage } from '../../shared/schemas/api.ts'
 import type { AgentRecord, InsertMessageResult, Store } from '../store/types.ts'
 import type { DomainEvents } from './domain-events.ts'
+import type { Outbox } from '../jobs/outbox.ts'
 import type { AttachmentService } from './attachments.ts'
 import type { Clock } from './clock.ts'
 import { ConflictError, NotFoundError, ReplyCollisionError } from './errors.ts'
@@ -15,7 +16,13 @@ export class MessageService {
     private readonly clock: Clock,
     private readonly events: DomainEvents,
     private readonly attachments: AttachmentService,
+    private readonly outbox: Outbox,
   ) {}
+
+  /** The jobs a new message causes (its mail, its webhooks), to be stored in its transaction. */
+  private effects(m: Pick<Message, 'id' | 'accountId' | 'kind' | 'conversationId'>) {
+    return this.outbox.prepare([{ type: 'message.created', accountId: m.accountId, message: { id: m.id, kind: m.kind, conversationId: m.conversationId } }])
+  }
 
   /** Publishes a stored message's feed entries and tells the rest of the server it exists. */
   private announce(result: InsertMessageResult): void {
@@ -40,6 +47,7 @@ export class MessageService {
       if (collisions.length > 0) throw new ReplyCollisionError(collisions)
     }
     const attachments = await this.attachments.forNewMessage(agent.accountId, input.attachmentIds ?? [])
+    const effects = await this.effects({ id: input.id, accountId: agent.accountId, kind: input.kind, conversationId })
     const result = await this.store.insertMessage({
       id: input.id,
       accountId: agent.accountId,
@@ -49,8 +57,10 @@ export class MessageService {
       authorAgentId: agent.id,
       createdAt: this.clock.now(),
       attachments,
+      jobs: effects.jobs,
     })
     if (!result.created) return this.sameMessage(result.message, agent, conversationId, input)
+    effects.committed()
     this.announce(result)
     return { message: result.message, duplicate: false }
   }
@@ -77,8 +87,11 @@ export class MessageService {
   }
 
   private async add(m: Omit<Message, 'seq' | 'createdAt'>): Promise<Message> {
-    const result = await this.store.insertMessage({ ...m, createdAt: this.clock.now() })
-    if (result.created) this.announce(result)
+    const effects = await this.effects(m)
+    const result = await this.store.insertMessage({ ...m, createdAt: this.clock.now(), jobs: effects.jobs })
+    if (!result.created) return result.message
+    effects.committed()
+    this.announce(result)
     return result.message
   }
 }

@@ -29,13 +29,13 @@ export interface JobRecord {
 export interface JobStore {
   /** false when a job with the same dedupe key exists already. */
   enqueue(job: NewJob, now: number): Promise<boolean>
-  /** Takes due jobs (and running ones whose lease ran out) for `leaseMs`, counting the attempt. */
-  claimDue(now: number, leaseMs: number, limit: number): Promise<JobRecord[]>
+  /** Takes due jobs of one kind (and running ones whose lease ran out) for `leaseMs`, counting the attempt. */
+  claimDue(kind: string, now: number, leaseMs: number, limit: number): Promise<JobRecord[]>
   complete(id: string, now: number): Promise<void>
   retryAt(id: string, error: string, runAt: number, now: number): Promise<void>
   fail(id: string, error: string, now: number): Promise<void>
-  /** When the next pending job is due, if any. */
-  nextRunAt(): Promise<number | null>
+  /** When the next pending job of the kind is due, if any. */
+  nextRunAt(kind: string): Promise<number | null>
   get(id: string): Promise<JobRecord | null>
   list(kind: string, accountId: string | null, limit: number): Promise<JobRecord[]>
 }

@@ -1,4 +1,5 @@
 import type { DeliveryStatus, Webhook, WebhookEvent } from '../../shared/schemas/webhooks.ts'
+import type { NewJob } from './jobs.ts'
 
 // Webhooks and their delivery log. The secret is stored as it is: the server needs it to sign every
 // delivery, so it cannot be hashed like a token; the API shows it only when it is made.
@@ -12,6 +13,8 @@ export interface DeliveryRecord {
   id: string
   webhookId: string
   accountId: string
+  /** The event this delivers (the envelope's id): one delivery per event and webhook. */
+  eventId: string | null
   event: WebhookEvent
   /** The exact JSON body sent on every attempt (the signature covers these bytes). */
   payload: string
@@ -41,7 +44,12 @@ export interface WebhookStore {
   /** Removes the webhook and its delivery log. */
   delete(id: string): Promise<void>
 
-  insertDelivery(delivery: DeliveryRecord): Promise<void>
+  /**
+   * Each delivery with the job that sends it, in one transaction. A delivery of the same event to the
+   * same webhook that exists already is skipped with its job, so a fan-out that runs twice (its
+   * process died before it was marked done) makes no second delivery.
+   */
+  insertDeliveries(items: { delivery: DeliveryRecord; job: NewJob }[], now: number): Promise<void>
   getDelivery(id: string): Promise<DeliveryRecord | null>
   /** Newest first. */
   listDeliveries(webhookId: string, limit: number): Promise<DeliveryRecord[]>

@@ -5,6 +5,7 @@ import type { JobRecord } from '../store/jobs.ts'
 import type { DeliveryRecord } from '../store/webhooks.ts'
 import type { Store } from '../store/types.ts'
 import type { Clock } from '../services/clock.ts'
+import { postJson } from './http-post.ts'
 import { signatureHeader } from './signature.ts'
 
 export const WEBHOOK_JOB = 'webhook.deliver'
@@ -16,7 +17,12 @@ export interface DeliveryOptions {
   retryBaseMs: number
   /** How long a receiver may take to answer. */
   timeoutMs: number
+  /** Private, loopback and link-local targets are allowed (WEBHOOK_ALLOW_PRIVATE). */
+  allowPrivate: boolean
 }
+
+/** Webhook receivers answering at once: a slow one holds one of these, never a mail slot. */
+const CONCURRENCY = 8
 
 const MAX_RETRY_MS = 3_600_000
 const JobPayload = z.object({ deliveryId: z.string() })
@@ -33,6 +39,7 @@ export const webhookRetryDelay = (baseMs: number, attempt: number, random: () =>
  */
 export function deliveryJob(store: Store, clock: Clock, options: DeliveryOptions): JobHandler {
   return {
+    concurrency: CONCURRENCY,
     maxAttempts: options.maxAttempts,
     retryDelay: (attempt) => webhookRetryDelay(options.retryBaseMs, attempt),
     async run(job: JobRecord) {
@@ -45,7 +52,7 @@ export function deliveryJob(store: Store, clock: Clock, options: DeliveryOptions
         await record(delivery, { attempts: delivery.attempts, responseStatus: null, error: 'not sent: the webhook was disabled', final: true })
         return
       }
-      const outcome = await post(webhook.url, webhook.secret, delivery, Math.floor(clock.now() / 1000), options.timeoutMs)
+      const outcome = await postJson(webhook.url, headers(webhook.secret, delivery, Math.floor(clock.now() / 1000)), delivery.payload, options)
       if (outcome.ok) {
         await store.webhooks.recordAttempt(delivery.id, {
           status: 'delivered',
@@ -57,7 +64,8 @@ export function deliveryJob(store: Store, clock: Clock, options: DeliveryOptions
         })
         return
       }
-      const final = job.attempts >= options.maxAttempts
+      // A refused target is not tried again: the answer would be the same, and nothing was probed.
+      const final = outcome.final || job.attempts >= options.maxAttempts
       await record(delivery, { attempts: job.attempts, responseStatus: outcome.status, error: outcome.error, final })
       throw final ? new PermanentJobError(outcome.error) : new Error(outcome.error)
     },
@@ -74,39 +82,10 @@ export function deliveryJob(store: Store, clock: Clock, options: DeliveryOptions
   }
 }
 
-type Outcome = { ok: true; status: number } | { ok: false; status: number | null; error: string }
-
-async function post(url: string, secret: string, delivery: DeliveryRecord, unixSeconds: number, timeoutMs: number): Promise<Outcome> {
-  let response: Response
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        'user-agent': 'SupportInbox-Webhooks/1',
-        'x-inbox-event': delivery.event,
-        'x-inbox-delivery': delivery.id,
-        'x-inbox-signature': signatureHeader(secret, delivery.payload, unixSeconds),
-      },
-      body: delivery.payload,
-      // A redirect is not followed: the signed body goes only to the URL the account chose.
-      redirect: 'manual',
-      signal: AbortSignal.timeout(timeoutMs),
-    })
-  } catch (error) {
-    return { ok: false, status: null, error: describe(error, timeoutMs) }
-  }
-  // The answer's body is not wanted; cancelling it frees the connection.
-  await response.body?.cancel().catch(() => undefined)
-  if (response.status >= 200 && response.status < 300) return { ok: true, status: response.status }
-  const redirect = response.status >= 300 && response.status < 400 ? ' (redirects are not followed)' : ''
-  return { ok: false, status: response.status, error: `HTTP ${response.status}${redirect}` }
-}
-
-function describe(error: unknown, timeoutMs: number): string {
-  const e = error as Error & { cause?: { code?: string; message?: string } }
-  if (e.name === 'TimeoutError' || e.name === 'AbortError') return `no answer within ${timeoutMs / 1000} s`
-  // fetch reports "fetch failed"; the cause says why (ECONNREFUSED, ENOTFOUND, a TLS error...).
-  const cause = e.cause?.code ?? e.cause?.message
-  return cause ? `${e.message}: ${cause}` : (e.message ?? String(error))
-}
+const headers = (secret: string, delivery: DeliveryRecord, unixSeconds: number): Record<string, string> => ({
+  'content-type': 'application/json',
+  'user-agent': 'SupportInbox-Webhooks/1',
+  'x-inbox-event': delivery.event,
+  'x-inbox-delivery': delivery.id,
+  'x-inbox-signature': signatureHeader(secret, delivery.payload, unixSeconds),
+})

@@ -1,14 +1,15 @@
 import type { NewWebhook, Webhook, WebhookDelivery, WebhookPatch, WebhookWithSecret } from '../../shared/schemas/webhooks.ts'
 import { WEBHOOK_EVENTS } from '../../shared/schemas/webhooks.ts'
 import type { Config } from '../config.ts'
+import type { Outbox } from '../jobs/outbox.ts'
 import type { JobRunner } from '../jobs/runner.ts'
 import type { Clock } from '../services/clock.ts'
-import type { DomainEvents } from '../services/domain-events.ts'
-import { ConflictError, NotFoundError } from '../services/errors.ts'
+import { ConflictError, InvalidFieldError, NotFoundError } from '../services/errors.ts'
 import type { DeliveryRecord, WebhookRecord } from '../store/webhooks.ts'
 import type { Store } from '../store/types.ts'
 import { WEBHOOK_JOB, deliveryJob } from './delivery-job.ts'
-import { WebhookDispatcher } from './dispatch.ts'
+import { WEBHOOK_EVENT_JOB, decideWebhookEvents, fanOutJob } from './dispatch.ts'
+import { isPrivateAddress, literalAddress } from './address-policy.ts'
 import { newWebhookSecret } from './signature.ts'
 
 /** Every event of an account is sent to each of its webhooks: a bound on the fan-out. */
@@ -43,10 +44,12 @@ export class WebhookService {
     private readonly options: Config['webhooks'],
   ) {}
 
-  /** Starts turning the account's domain events into deliveries, and delivering them. */
-  connect(events: DomainEvents, jobs: JobRunner): void {
+  /** Starts turning the account's events into deliveries (queued with the change that causes them),
+   *  and delivering them. */
+  connect(outbox: Outbox, jobs: JobRunner): void {
     jobs.register(WEBHOOK_JOB, deliveryJob(this.store, this.clock, this.options))
-    new WebhookDispatcher(this.store, this.clock, jobs).listen(events)
+    jobs.register(WEBHOOK_EVENT_JOB, fanOutJob(this.store, this.clock, (kind) => jobs.poke(kind)))
+    decideWebhookEvents(this.store, outbox)
   }
 
   async list(accountId: string): Promise<Webhook[]> {
@@ -54,6 +57,7 @@ export class WebhookService {
   }
 
   async create(accountId: string, input: NewWebhook): Promise<WebhookWithSecret> {
+    this.checkTarget(input.url)
     if ((await this.store.webhooks.list(accountId)).length >= MAX_WEBHOOKS_PER_ACCOUNT)
       throw new ConflictError(`an account has at most ${MAX_WEBHOOKS_PER_ACCOUNT} webhooks`)
     const record: WebhookRecord = {
@@ -71,6 +75,7 @@ export class WebhookService {
 
   async update(accountId: string, id: string, patch: WebhookPatch): Promise<Webhook> {
     await this.owned(accountId, id)
+    if (patch.url !== undefined) this.checkTarget(patch.url)
     await this.store.webhooks.update(id, {
       ...(patch.url !== undefined && { url: patch.url }),
       ...(patch.events !== undefined && { events: normalise(patch.events) }),
@@ -95,6 +100,17 @@ export class WebhookService {
   async deliveries(accountId: string, id: string, limit: number): Promise<WebhookDelivery[]> {
     await this.owned(accountId, id)
     return (await this.store.webhooks.listDeliveries(id, limit)).map(publicDelivery)
+  }
+
+  /**
+   * A URL naming a private, loopback or link-local address is refused when it is saved (unless
+   * WEBHOOK_ALLOW_PRIVATE). A host name is judged at each delivery, on what it resolves to then.
+   */
+  private checkTarget(url: string): void {
+    if (this.options.allowPrivate) return
+    const literal = literalAddress(new URL(url))
+    if (literal !== null && isPrivateAddress(literal))
+      throw new InvalidFieldError('url', 'a private, loopback or link-local address is not allowed: webhooks go to public addresses')
   }
 
   /** Another account's webhook is "not found", like one that does not exist (ids cannot be probed). */

@@ -58,7 +58,7 @@ describe('internal notes never reach a customer', () => {
 
   beforeAll(async () => {
     sink = await SmtpSink.start()
-    server = await TestServer.start({ env: { SMTP_URL: sink.url } })
+    server = await TestServer.start({ env: { SMTP_URL: sink.url, WEBHOOK_ALLOW_PRIVATE: '1' } })
     alice = await server.clientFor(server.acme.alice)
     hooks = await WebhookReceiver.start()
     const created = await alice.request<{ secret: string }>('/api/webhooks', {

@@ -15,7 +15,7 @@ describe('webhook deliveries', () => {
   let webhookId: string
 
   beforeAll(async () => {
-    server = await TestServer.start()
+    server = await TestServer.start({ env: { WEBHOOK_ALLOW_PRIVATE: '1' } })
     alice = await server.clientFor(server.acme.alice)
     receiver = await WebhookReceiver.start()
     const created = expectStatus(
@@ -95,11 +95,15 @@ describe('webhook deliveries', () => {
 
     const replyDelivery = await messageDelivery(reply.id)
     expect(replyDelivery.body.data.message).toMatchObject({ kind: 'reply', body: 'Yes, from Settings > Plan.', authorAgentId: server.acme.alice.id })
-    // The customer's later message has arrived: everything before it has been dispatched. Nothing
+    // The customer's later message has arrived and the queue is idle: everything before it has been
+    // dispatched (deliveries run side by side, so they are compared in the timeline's order). Nothing
     // about the note was sent, nor is there a delivery for it waiting in the log.
     await messageDelivery(later)
     await server.ctx.jobs.idle()
-    const ofConversation = receiver.of('message.created').filter((d) => d.body.data.conversation.id === conversationId)
+    const ofConversation = receiver
+      .of('message.created')
+      .filter((d) => d.body.data.conversation.id === conversationId)
+      .sort((a, b) => a.body.data.message.seq - b.body.data.message.seq)
     expect(ofConversation.map((d) => d.body.data.message.id)).toEqual([first, reply.id, later])
     expect(receiver.deliveries.every((d) => !d.raw.includes('INTERNAL') && !d.raw.includes(note.id))).toBe(true)
     expect(receiver.of('message.created').every((d) => ['incoming', 'reply'].includes(d.body.data.message.kind))).toBe(true)

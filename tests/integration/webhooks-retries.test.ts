@@ -16,7 +16,7 @@ describe('webhook retries', () => {
 
   beforeAll(async () => {
     server = await TestServer.start({
-      env: { WEBHOOK_RETRY_BASE_MS: '10', WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS), WEBHOOK_TIMEOUT_MS: '1000' },
+      env: { WEBHOOK_RETRY_BASE_MS: '10', WEBHOOK_MAX_ATTEMPTS: String(MAX_ATTEMPTS), WEBHOOK_TIMEOUT_MS: '1000', WEBHOOK_ALLOW_PRIVATE: '1' },
     })
     alice = await server.clientFor(server.acme.alice)
   })

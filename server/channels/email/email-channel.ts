@@ -6,7 +6,7 @@ import { createMailTransport, type MailTransport } from './transport.ts'
 
 type Deps = Pick<
   AppContext,
-  'config' | 'store' | 'clock' | 'events' | 'jobs' | 'contacts' | 'conversations' | 'messages' | 'rules' | 'attachments'
+  'config' | 'store' | 'clock' | 'events' | 'outbox' | 'jobs' | 'contacts' | 'conversations' | 'messages' | 'rules' | 'attachments'
 >
 
 /**
@@ -38,7 +38,7 @@ export class EmailChannel {
   async start(): Promise<void> {
     const d = this.deps
     this.transport = createMailTransport(d.config.smtpUrl, d.config.dataDir)
-    const sender = new EmailSender({ ...d, transport: this.transport, fromName: d.config.mailFromName })
+    const sender = new EmailSender({ ...d, transport: this.transport, fromName: d.config.mailFromName, retries: d.config.mailRetries })
     this.detach = sender.attach()
     this.inbound = new SmtpInbound(new EmailReceiver(d))
     try {

@@ -1,9 +1,9 @@
 import type { Readable } from 'node:stream'
 import type { Message } from '../../../shared/schemas/entities.ts'
+import type { Outbox } from '../../jobs/outbox.ts'
 import { type JobHandler, type JobRunner, PermanentJobError } from '../../jobs/runner.ts'
 import type { AttachmentService } from '../../services/attachments.ts'
 import type { Clock } from '../../services/clock.ts'
-import type { DomainEvents } from '../../services/domain-events.ts'
 import type { MessageService } from '../../services/messages.ts'
 import type { JobRecord } from '../../store/jobs.ts'
 import type { Store } from '../../store/types.ts'
@@ -12,7 +12,11 @@ import { replyHtml } from './reply-html.ts'
 import { isPermanentSmtpError, type MailOptions, type MailTransport } from './transport.ts'
 
 export const SEND_JOB = 'email.send'
-const MAX_ATTEMPTS = 12
+/** Replies sent at once, whatever else the job queue is doing (webhooks have slots of their own). */
+const CONCURRENCY = 4
+/** Exponential backoff with full jitter, from `baseMs` doubling to at most 10 minutes apart. */
+const mailRetryDelay = (baseMs: number, attempt: number): number =>
+  Math.floor(Math.random() * Math.min(600_000, baseMs * 2 ** Math.min(attempt, 20)))
 
 interface SendPayload {
   messageId: string
@@ -21,7 +25,7 @@ interface SendPayload {
 
 export interface EmailSenderDeps {
   store: Store
-  events: DomainEvents
+  outbox: Outbox
   jobs: JobRunner
   messages: MessageService
   attachments: AttachmentService
@@ -29,6 +33,8 @@ export interface EmailSenderDeps {
   transport: MailTransport
   /** A fixed display name for every reply (MAIL_FROM_NAME); otherwise the agent's, or the account's. */
   fromName: string | undefined
+  /** MAIL_MAX_ATTEMPTS, MAIL_RETRY_BASE_MS */
+  retries: { maxAttempts: number; retryBaseMs: number }
 }
 
 /**
@@ -36,7 +42,8 @@ export interface EmailSenderDeps {
  *
  * Exactly once, as far as SMTP allows (DESIGN §4 rule 5). SMTP has no idempotent submit: a crash after
  * the relay said 250 and before the job is marked done means the mail is sent again by the retry. So:
- *   - one job per reply, ever (the dedupe key is the message id): a reply is never queued twice, and a
+ *   - one job per reply, ever (the dedupe key is the message id), written in the same transaction as
+ *     the reply (the outbox): a stored reply always has its job, a reply is never queued twice, and a
  *     restart finds the job where it was (pending, or running under a lease that runs out);
  *   - the Message-ID is derived from the message id alone (`<msg-<uuid>@<inbox domain>>`), and the
  *     thread headers from what came before the reply, so every attempt is the same mail: a retry after
@@ -49,24 +56,30 @@ export interface EmailSenderDeps {
  *   - within one process, an attempt is never started while another for the same reply is in flight
  *     (a lease running out under a slow relay); socket timeouts are well under the lease.
  * A note or an activity line is never queued, and the handler checks the kind again before sending
- * (DESIGN §4 rule 7). Known gap: the job is queued by the 'message.created' listener just after the
- * message is stored, not in the same transaction; a crash between the two (microseconds) loses the send.
+ * (DESIGN §4 rule 7). A reply whose mail is finally not sent (a 5xx refusal, or every attempt failed)
+ * says so in the conversation's timeline.
  */
 export class EmailSender implements JobHandler {
-  readonly maxAttempts = MAX_ATTEMPTS
+  readonly concurrency = CONCURRENCY
+  readonly maxAttempts: number
   private readonly sending = new Set<string>()
 
-  constructor(private readonly deps: EmailSenderDeps) {}
+  constructor(private readonly deps: EmailSenderDeps) {
+    this.maxAttempts = deps.retries.maxAttempts
+  }
 
-  /** Registers the job handler and starts queueing replies; returns the way to stop queueing. */
+  retryDelay = (attempt: number): number => mailRetryDelay(this.deps.retries.retryBaseMs, attempt)
+
+  /** Registers the job handler and starts queueing replies with their messages; returns the way to stop. */
   attach(): () => void {
     this.deps.jobs.register(SEND_JOB, this)
-    return this.deps.events.on('message.created', async ({ accountId, message, conversation }) => {
-      if (message.kind !== 'reply') return
-      const inbox = await this.deps.store.getInbox(conversation.inboxId)
-      if (inbox?.channelType !== 'email') return
+    return this.deps.outbox.decide('message.created', async ({ accountId, message }) => {
+      if (message.kind !== 'reply') return []
+      const conversation = await this.deps.store.getConversation(message.conversationId)
+      const inbox = conversation ? await this.deps.store.getInbox(conversation.row.inboxId) : null
+      if (inbox?.channelType !== 'email') return []
       const payload: SendPayload = { messageId: message.id, conversationId: message.conversationId }
-      await this.deps.jobs.enqueue({ kind: SEND_JOB, accountId, dedupeKey: `${SEND_JOB}:${message.id}`, payload })
+      return [{ kind: SEND_JOB, accountId, dedupeKey: `${SEND_JOB}:${message.id}`, payload }]
     })
   }
 
@@ -78,7 +91,7 @@ export class EmailSender implements JobHandler {
       await this.send(payload.messageId)
     } catch (error) {
       const permanent = error instanceof PermanentJobError || isPermanentSmtpError(error)
-      if (permanent || job.attempts >= MAX_ATTEMPTS) await this.reportFailure(job, payload, error)
+      if (permanent || job.attempts >= this.maxAttempts) await this.reportFailure(job, payload, error, permanent)
       throw permanent && !(error instanceof PermanentJobError) ? new PermanentJobError((error as Error).message) : error
     } finally {
       this.sending.delete(payload.messageId)
@@ -151,9 +164,10 @@ export class EmailSender implements JobHandler {
   }
 
   /** The agents learn in the timeline that the customer did not get the reply. */
-  private async reportFailure(job: JobRecord, payload: SendPayload, error: unknown): Promise<void> {
+  private async reportFailure(job: JobRecord, payload: SendPayload, error: unknown, permanent: boolean): Promise<void> {
     const reason = (error as Error).message ?? String(error)
     if (!job.accountId) return
-    await this.deps.messages.addActivity(job.accountId, payload.conversationId, `The reply could not be sent by email: ${reason}`)
+    const tries = permanent ? '' : ` (gave up after ${job.attempts} attempts)`
+    await this.deps.messages.addActivity(job.accountId, payload.conversationId, `The reply could not be sent by email${tries}: ${reason}`)
   }
 }

@@ -27,33 +27,44 @@ const toJob = (r: JobColumns): JobRecord => ({
   updatedAt: r.updated_at,
 })
 
+/**
+ * Writes a job with the caller's statements: other stores call this inside their own transaction, so a
+ * change and the work it causes (a reply and its mail) commit together or not at all (outbox).
+ * false when a job with the same dedupe key exists already.
+ */
+export function insertJob(db: Database.Database, job: NewJob, now: number): boolean {
+  const result = db
+    .prepare(
+      `INSERT INTO jobs (id, kind, account_id, dedupe_key, payload, status, run_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+    )
+    .run(job.id, job.kind, job.accountId, job.dedupeKey, JSON.stringify(job.payload), job.runAt, now, now)
+  return result.changes === 1
+}
+
 export class SqliteJobStore implements JobStore {
   constructor(private readonly db: Database.Database) {}
 
   async enqueue(job: NewJob, now: number): Promise<boolean> {
-    const result = this.db
-      .prepare(
-        `INSERT INTO jobs (id, kind, account_id, dedupe_key, payload, status, run_at, created_at, updated_at)
-         VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
-      )
-      .run(job.id, job.kind, job.accountId, job.dedupeKey, JSON.stringify(job.payload), job.runAt, now, now)
-    return result.changes === 1
+    return insertJob(this.db, job, now)
   }
 
-  async claimDue(now: number, leaseMs: number, limit: number): Promise<JobRecord[]> {
+  async claimDue(kind: string, now: number, leaseMs: number, limit: number): Promise<JobRecord[]> {
+    // IMMEDIATE: another process claiming at the same moment waits for this one instead of taking
+    // the same rows from a snapshot that is about to be stale.
     return this.db.transaction(() => {
       const rows = this.db
         .prepare(
-          `SELECT * FROM jobs WHERE (status = 'pending' AND run_at <= ?) OR (status = 'running' AND locked_until <= ?)
+          `SELECT * FROM jobs WHERE kind = ? AND ((status = 'pending' AND run_at <= ?) OR (status = 'running' AND locked_until <= ?))
            ORDER BY run_at LIMIT ?`,
         )
-        .all(now, now, limit) as JobColumns[]
+        .all(kind, now, now, limit) as JobColumns[]
       const claim = this.db.prepare(
         `UPDATE jobs SET status = 'running', locked_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`,
       )
       for (const r of rows) claim.run(now + leaseMs, now, r.id)
       return rows.map((r) => ({ ...toJob(r), status: 'running' as const, attempts: r.attempts + 1 }))
-    })()
+    }).immediate()
   }
 
   async complete(id: string, now: number): Promise<void> {
@@ -70,8 +81,8 @@ export class SqliteJobStore implements JobStore {
     this.db.prepare(`UPDATE jobs SET status = 'failed', locked_until = NULL, last_error = ?, updated_at = ? WHERE id = ?`).run(error, now, id)
   }
 
-  async nextRunAt(): Promise<number | null> {
-    const row = this.db.prepare(`SELECT min(run_at) AS at FROM jobs WHERE status = 'pending'`).get() as { at: number | null }
+  async nextRunAt(kind: string): Promise<number | null> {
+    const row = this.db.prepare(`SELECT min(run_at) AS at FROM jobs WHERE kind = ? AND status = 'pending'`).get(kind) as { at: number | null }
     return row.at
   }
 

@@ -1,6 +1,8 @@
 import type Database from 'better-sqlite3'
 import type { WebhookEvent } from '../../../shared/schemas/webhooks.ts'
+import type { NewJob } from '../jobs.ts'
 import type { DeliveryAttempt, DeliveryRecord, WebhookRecord, WebhookStore } from '../webhooks.ts'
+import { insertJob } from './jobs.ts'
 
 interface WebhookColumns {
   id: string
@@ -16,6 +18,7 @@ interface DeliveryColumns {
   id: string
   webhook_id: string
   account_id: string
+  event_id: string | null
   event: string
   payload: string
   status: DeliveryRecord['status']
@@ -40,6 +43,7 @@ const toDelivery = (r: DeliveryColumns): DeliveryRecord => ({
   id: r.id,
   webhookId: r.webhook_id,
   accountId: r.account_id,
+  eventId: r.event_id,
   event: r.event as WebhookEvent,
   payload: r.payload,
   status: r.status,
@@ -101,13 +105,19 @@ export class SqliteWebhookStore implements WebhookStore {
     })()
   }
 
-  async insertDelivery(d: DeliveryRecord): Promise<void> {
-    this.db
-      .prepare(
-        `INSERT INTO webhook_deliveries (id, webhook_id, account_id, event, payload, status, attempts, response_status,
-           last_error, created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-      )
-      .run(d.id, d.webhookId, d.accountId, d.event, d.payload, d.status, d.attempts, d.responseStatus, d.lastError, d.createdAt, d.deliveredAt)
+  async insertDeliveries(items: { delivery: DeliveryRecord; job: NewJob }[], now: number): Promise<void> {
+    const insert = this.db.prepare(
+      `INSERT INTO webhook_deliveries (id, webhook_id, account_id, event_id, event, payload, status, attempts, response_status,
+         last_error, created_at, delivered_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+       ON CONFLICT (event_id, webhook_id) DO NOTHING`,
+    )
+    this.db.transaction(() => {
+      for (const { delivery: d, job } of items) {
+        const made = insert.run(d.id, d.webhookId, d.accountId, d.eventId, d.event, d.payload, d.status, d.attempts, d.responseStatus,
+          d.lastError, d.createdAt, d.deliveredAt)
+        if (made.changes === 1) insertJob(this.db, job, now)
+      }
+    })()
   }
 
   async getDelivery(id: string): Promise<DeliveryRecord | null> {
