@@ -23,6 +23,9 @@ export function serveApp<E extends object>(app: Hono<E & {}>, staticDir: string)
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/sync/')) return next()
     return serveStatic({ root })(c, next)
   })
+  // An unknown API path with any other method (a `..` in an id, a typo) answers JSON like the rest of
+  // the API, not Hono's plain-text 404 (found by tests/integration/fuzz-routes.test.ts).
+  app.on(['POST', 'PUT', 'PATCH', 'DELETE'], '/api/*', (c) => c.json({ error: 'not found' }, 404))
   let shell: Promise<string> | null = null
   app.get('*', async (c) => {
     if (c.req.path.startsWith('/api/') || c.req.path.startsWith('/sync/')) return c.json({ error: 'not found' }, 404)

@@ -1,0 +1,216 @@
+import http from 'node:http'
+import fc from 'fast-check'
+import { afterAll, describe, expect, it } from 'vitest'
+import { DbSnapshots, changedTables } from '../support/db-snapshot.ts'
+import { eventually } from '../support/eventually.ts'
+import { type Access, type FuzzRequest, type OpenApiDocument, type Route, describeRequest, requestArbitrary, routesOf } from '../support/openapi-requests.ts'
+import { TestServer, expectStatus } from '../support/server.ts'
+import { TestVisitor, websiteKey } from '../support/widget-visitor.ts'
+
+// Every route of the OpenAPI document, fuzzed from its own schemas (read at run time, so a route added
+// tomorrow is fuzzed tomorrow): valid-ish and broken bodies and query strings, non-JSON, wrong content
+// types, bodies at the size limits, path ids of real entities and of nothing, each sent with the
+// credentials the route wants. Properties: never a 5xx; every 4xx is JSON with an `error`; a 4xx
+// changes nothing (the database, read before and after each request, is the same). Loopback only,
+// bounded: RUNS requests per route, on a fixed seed so that a failure replays (FUZZ_SEED varies it).
+
+const RUNS = Number(process.env.FUZZ_RUNS ?? 20)
+const SEED = Number(process.env.FUZZ_SEED ?? 20_261_203)
+
+/** Routes that would end the session the fuzzer itself uses: covered by their own tests instead. */
+const SESSION_ENDING = new Set(['post /api/auth/sign-out', 'post /api/auth/sign-out-everywhere', 'post /api/profile/password'])
+
+const server = await TestServer.start()
+const acme = server.acme
+const db = new DbSnapshots(server.dataDir)
+
+const alice = await server.clientFor(acme.alice)
+const customer = await server.customerWrites({ email: 'fuzz@customer.test', name: 'Fuzz Customer' }, 'Please do not break')
+const visitor = await TestVisitor.start(server, { name: 'Shop Visitor' })
+const visitorMessage = await visitor.send('Hello from the shop')
+const foreign = await server.customerWrites({ email: 'victim@other.test' }, 'Mallory account', server.other.apiInbox.token)
+const canned = expectStatus(await alice.request<{ cannedResponse: { id: string } }>('/api/canned-responses', { json: { shortCode: 'fuzz', content: 'Hi {{contact.name}}' } }), 201)
+const webhook = await alice.request<{ webhook: { id: string } }>('/api/webhooks', {
+  json: { url: 'https://hooks.example.test/fuzz', events: ['conversation.status_changed'] },
+})
+const attachment = await uploadFixture()
+
+/** Ids that exist (Acme's and one of Mallory's), so that fuzzed paths and bodies reach the services. */
+const knownIds = [
+  customer.conversationId,
+  customer.contactId,
+  customer.messageId,
+  visitorMessage.conversationId,
+  visitorMessage.id,
+  foreign.conversationId,
+  acme.accountId,
+  acme.alice.id,
+  acme.bob.id,
+  server.other.mallory.id,
+  acme.team.id,
+  acme.apiInbox.id,
+  acme.websiteInbox.id,
+  canned.cannedResponse.id,
+  ...(webhook.status === 201 ? [webhook.body.webhook.id] : []),
+  ...(attachment ? [attachment] : []),
+]
+const knownStrings = [await websiteKey(server)]
+
+const credentials: Record<Exclude<Access, 'public'>, string> = {
+  agent: await server.tokenFor(acme.bob),
+  admin: alice.token,
+  'inbox-token': acme.apiInbox.token,
+  visitor: visitor.token,
+}
+
+const doc = expectStatus(await server.request<OpenApiDocument>('/api/openapi.json'), 200)
+const routes = routesOf(doc).filter((r) => !SESSION_ENDING.has(`${r.method} ${r.path}`))
+
+describe('every route, fuzzed from its OpenAPI schema', () => {
+  afterAll(async () => {
+    db.close()
+    await server.close()
+  })
+
+  it('the document lists routes to fuzz, and the fixtures are in place', () => {
+    expect(routes.length).toBeGreaterThan(20)
+    expect(webhook.status).toBeLessThan(500)
+    expect(attachment).toEqual(expect.any(String))
+  })
+
+  for (const route of routes) {
+    const name = `${route.method.toUpperCase()} ${route.path} (${route.access}${route.declared ? '' : ', inferred'})`
+    it(`${name}: never a 5xx; every 4xx is JSON {error} and changes nothing`, async () => {
+      const requests = requestArbitrary(route, { components: doc.components?.schemas ?? {}, knownIds, knownStrings })
+      await fc.assert(
+        fc.asyncProperty(requests, (request) => check(route, request)),
+        { numRuns: RUNS, seed: SEED + hash(name), endOnFailure: true },
+      )
+    })
+  }
+})
+
+async function check(route: Route, request: FuzzRequest): Promise<void> {
+  const before = { tables: db.take(), feed: db.feedHeads() }
+  const res = await send(withCredentials(route.access, request))
+  const label = `${describeRequest(request)} -> ${res.status} ${res.text.slice(0, 300)}`
+  expect(res.status, label).toBeLessThan(500)
+  if (res.status >= 400) {
+    expect(res.contentType, label).toMatch(/^application\/json/)
+    expect(JSON.parse(res.text), label).toEqual(expect.objectContaining({ error: expect.any(String) }))
+    expect(changedTables(before.tables, db.take()), `tables changed by ${label}`).toEqual([])
+    expect(db.feedHeads(), `feed moved on ${label}`).toEqual(before.feed)
+  } else if (request.method !== 'GET') {
+    await restoreCredentials()
+    await settle()
+  }
+}
+
+function withCredentials(access: Access, request: FuzzRequest): FuzzRequest {
+  if (access === 'public') return request
+  return { ...request, headers: { ...request.headers, authorization: `Bearer ${credentials[access]}` } }
+}
+
+/**
+ * An accepted request may have demoted or deactivated the fuzzer's agents, archived its inboxes or
+ * replaced the API token: put them back, so that later requests still reach past authorisation.
+ * Tokens are minted in-process, because sign-in is rate limited and the fuzzer trips the limit.
+ */
+async function restoreCredentials(): Promise<void> {
+  const wanted = [
+    { agent: acme.alice, role: 'admin', key: 'admin' },
+    { agent: acme.bob, role: 'agent', key: 'agent' },
+  ] as const
+  for (const { agent, role, key } of wanted) {
+    const record = await server.ctx.store.getAgent(agent.id)
+    if (!record) throw new Error(`${agent.email} disappeared`)
+    if (record.role !== role || record.active === false) {
+      const res = await server.request(`/api/agents/${agent.id}`, { method: 'PATCH', token: await anyAdminToken(), json: { role, active: true } })
+      expect(res.status, `restoring ${agent.email}: ${res.text}`).toBe(200)
+    }
+    if ((await server.request('/api/workspace', { token: credentials[key] })).status === 401) {
+      credentials[key] = await server.ctx.auth.issue((await server.ctx.store.getAgent(agent.id))!, 'api', 'fuzz')
+    }
+  }
+  const inboxProbe = () => server.request(`/api/channels/api/conversations/${customer.conversationId}/messages`, { token: credentials['inbox-token'] })
+  let inbox = await inboxProbe()
+  if (inbox.status !== 200) {
+    await server.request(`/api/inboxes/${acme.apiInbox.id}`, { method: 'PATCH', token: credentials.admin, json: { archived: false } })
+    inbox = await inboxProbe()
+  }
+  if (inbox.status === 401) {
+    const res = await server.request<{ token: string }>(`/api/inboxes/${acme.apiInbox.id}/token`, { method: 'POST', token: credentials.admin })
+    credentials['inbox-token'] = expectStatus(res, 200).token
+  }
+  if ((await server.request('/api/widget/messages', { token: credentials.visitor })).status !== 200) {
+    await server.request(`/api/inboxes/${acme.websiteInbox.id}`, { method: 'PATCH', token: credentials.admin, json: { archived: false } })
+    if ((await server.request('/api/widget/messages', { token: credentials.visitor })).status === 401) {
+      credentials.visitor = (await TestVisitor.start(server)).token
+    }
+  }
+}
+
+async function anyAdminToken(): Promise<string> {
+  for (const agent of [acme.alice, acme.bob]) {
+    const record = await server.ctx.store.getAgent(agent.id)
+    if (record?.role === 'admin' && record.active !== false) return server.ctx.auth.issue(record, 'api', 'fuzz')
+  }
+  throw new Error('no active administrator left in Acme')
+}
+
+/** Waits until the database stops changing: an accepted request can set off work that lands later
+ *  (a snooze already due wakes, a stale Resolve is corrected), which must not be blamed on the next
+ *  request. Two equal readings one interval apart count as settled. */
+async function settle(): Promise<void> {
+  let previous = ''
+  await eventually(
+    () => {
+      const now = JSON.stringify([db.take(), db.feedHeads()])
+      const stable = now === previous
+      previous = now
+      expect(stable).toBe(true)
+    },
+    { timeout: 3_000, interval: 25 },
+  )
+}
+
+interface RawResponse {
+  status: number
+  contentType: string
+  text: string
+}
+
+/** One request on its own connection, with the body exactly as generated (bytes or text). */
+function send(request: FuzzRequest): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    // Node frames a GET's or DELETE's body only with an explicit length (else the server reads it as
+    // the next request): set it always.
+    const headers = request.body === undefined ? request.headers : { ...request.headers, 'content-length': String(Buffer.byteLength(request.body)) }
+    const req = http.request(`${server.url}${request.url}`, { method: request.method, headers, agent: false }, (res) => {
+      const chunks: Buffer[] = []
+      res.on('data', (chunk: Buffer) => chunks.push(chunk))
+      res.on('error', reject)
+      res.on('end', () =>
+        resolve({ status: res.statusCode ?? 0, contentType: res.headers['content-type'] ?? '', text: Buffer.concat(chunks).toString('utf8') }),
+      )
+    })
+    // A server that answers 413 before reading the whole body may reset the upload: its answer counts.
+    req.on('error', reject)
+    req.end(request.body)
+  })
+}
+
+async function uploadFixture(): Promise<string | undefined> {
+  const res = await server.request<{ attachment: { id: string } }>('/api/attachments', {
+    token: alice.token,
+    body: 'not really a png',
+    headers: { 'content-type': 'image/png', 'x-file-name': 'fixture.png' },
+  })
+  return res.status === 201 ? res.body.attachment.id : undefined
+}
+
+function hash(text: string): number {
+  let h = 0
+  for (const char of text) h = (h * 31 + char.charCodeAt(0)) | 0
+  return Math.abs(h)
+}
