@@ -26,8 +26,12 @@ export class ApiChannelService {
     return this.queue.run(`${inbox.id}:${who}`, () => this.deliver(inbox, input))
   }
 
+  /** Everything that can refuse the call is checked before anything is written: a rejected call
+   *  leaves no contact behind (and no feed entry on the agents' devices). */
   private async deliver(inbox: Inbox, input: ApiChannelMessage) {
-    const contact = await this.contacts.findOrCreate(inbox.accountId, input.contact)
+    const contact = input.conversationId
+      ? await this.contactOfConversation(inbox, input)
+      : await this.contacts.findOrCreate(inbox.accountId, input.contact)
     const conversation = input.conversationId
       ? await this.continued(inbox, contact.id, input.conversationId)
       : ((await this.store.findUnresolvedConversation(inbox.id, contact.id)) ??
@@ -37,11 +41,20 @@ export class ApiChannelService {
     return { conversationId: conversation.id, messageId: message.id, contactId: contact.id }
   }
 
+  /** A conversation named by the caller is continued only by its own contact, found by email (never
+   *  made: a contact new to the account cannot own an existing conversation). */
+  private async contactOfConversation(inbox: Inbox, input: ApiChannelMessage) {
+    const email = input.contact.email?.trim().toLowerCase()
+    const contact = email ? await this.store.findContactByEmail(inbox.accountId, email) : null
+    if (!contact) throw new NotFoundError('no such conversation for this contact in this inbox')
+    return contact
+  }
+
   /** A conversation named by the caller must be this inbox's and this contact's. */
   private async continued(inbox: Inbox, contactId: string, conversationId: string) {
     const stored = await this.store.getConversation(conversationId)
     if (!stored || stored.row.inboxId !== inbox.id || stored.row.contactId !== contactId)
-      throw new NotFoundError("no such conversation for this contact in this inbox")
+      throw new NotFoundError('no such conversation for this contact in this inbox')
     return stored.row
   }
 }
