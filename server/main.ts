@@ -1,21 +1,30 @@
 import { configFromEnv } from './config.ts'
 import { startServer } from './start.ts'
 import { DEMO_PASSWORD } from './demo/seed.ts'
+import { isLoopback, openDoorWarning } from './demo/open-door.ts'
 
 const DEMO_AGENT = 'alice@example.com'
 
 const config = configFromEnv(process.env)
 const server = await startServer(config)
 
+const demoExists = server.demo !== null || (await server.ctx.store.findAgentByEmail(DEMO_AGENT)) !== null
 if (server.demo) {
   console.log('Demo workspace created. Sign in as any of:')
   for (const email of server.demo.agentEmails) console.log(`  ${email}  password: ${server.demo.password}`)
   console.log(`API channel inbox token (POST /api/channels/api/messages): ${server.demo.apiInboxToken}`)
-} else if (await server.ctx.store.findAgentByEmail(DEMO_AGENT)) {
+} else if (demoExists) {
   // The inbox token was shown once, when the workspace was created; only its hash is stored.
   console.log(`Demo workspace: sign in as ${DEMO_AGENT} (or bob@, carol@) with password ${DEMO_PASSWORD}`)
 }
 console.log(server.ctx.email.describe())
+if (demoExists && !isLoopback(config.host)) console.log(openDoorWarning(config.host))
+if (server.setupCode) {
+  console.log('No workspace yet. To create it, open')
+  console.log(`  ${server.url}/setup`)
+  console.log(`and enter this one-time setup code:  ${server.setupCode}`)
+  console.log('(a new code is printed at each start until the workspace exists)')
+}
 // Printed last: scripts and tests wait for this line.
 console.log(`Support inbox is running at ${server.url}  (data: ${config.dataDir})`)
 

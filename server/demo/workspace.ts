@@ -5,7 +5,8 @@ import type { AgentRecord } from '../store/types.ts'
 
 export interface WorkspaceSpec {
   accountName: string
-  agents: { name: string; email: string; password: string; role?: 'admin' | 'agent' }[]
+  /** `passwordHash`, if given, is stored as is (tests hash their one password once per process). */
+  agents: { name: string; email: string; password: string; passwordHash?: string; role?: 'admin' | 'agent' }[]
   teams: { name: string; memberEmails: string[] }[]
   inboxes: { name: string; channelType: ChannelType; settings?: InboxSettings }[]
 }
@@ -25,6 +26,9 @@ export async function createWorkspace(ctx: AppContext, spec: WorkspaceSpec): Pro
   const accountId = clock.id()
   await store.createAccount({ id: accountId, name: spec.accountName }, now)
   const agents: AgentRecord[] = []
+  // A hash costs 128 MiB and a few hundred ms: agents sharing a demo password share its hash.
+  const hashes = new Map<string, Promise<string>>()
+  const hashOf = (password: string) => hashes.get(password) ?? hashes.set(password, hashPassword(password)).get(password)!
   for (const a of spec.agents) {
     const agent: AgentRecord = {
       id: clock.id(),
@@ -32,7 +36,8 @@ export async function createWorkspace(ctx: AppContext, spec: WorkspaceSpec): Pro
       name: a.name,
       email: a.email.toLowerCase(),
       role: a.role ?? 'agent',
-      passwordHash: await hashPassword(a.password),
+      active: true,
+      passwordHash: a.passwordHash ?? (await hashOf(a.password)),
     }
     await store.createAgent(agent, now)
     agents.push(agent)
@@ -53,7 +58,7 @@ export async function createWorkspace(ctx: AppContext, spec: WorkspaceSpec): Pro
     const token = newToken('inbox')
     // A website inbox needs the public key its embed snippet carries.
     const settings: InboxSettings = { ...(i.channelType === 'live_chat' ? { widgetKey: newToken('pk') } : {}), ...i.settings }
-    const inbox: Inbox = { id: clock.id(), accountId, name: i.name, channelType: i.channelType, settings }
+    const inbox: Inbox = { id: clock.id(), accountId, name: i.name, channelType: i.channelType, settings, archived: false }
     await store.createInbox({ ...inbox, tokenHash: hashToken(token) }, now)
     inboxes.push({ ...inbox, token })
   }

@@ -17,6 +17,7 @@ import { docRoutes } from '../routes/docs.ts'
 import { feedRoutes } from '../routes/feed.ts'
 import { workspaceRoutes } from '../routes/workspace.ts'
 import { enforceAccess } from './access.ts'
+import { hashToken } from '../services/secrets.ts'
 import { metaRoutes } from '../routes/meta.ts'
 import { setupRoutes } from '../routes/setup.ts'
 import { invitationRoutes } from '../routes/invitations.ts'
@@ -66,7 +67,14 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   // CSRF: cookie-borne writes only from pages of this origin.
   app.use('/api/*', sameOriginWrites(ctx.config.trustProxy))
   // Each route declares who may call it (x-access in the OpenAPI document); this enforces exactly that.
-  app.use('/api/*', enforceAccess(app, ctx.auth))
+  app.use(
+    '/api/*',
+    enforceAccess(app, {
+      auth: ctx.auth,
+      inboxToken: async (token) => (await ctx.store.findInboxByTokenHash(hashToken(token)))?.channelType === 'api',
+      visitor: async (token) => (await ctx.widget.service.authenticate(token)) !== null,
+    }),
+  )
 
   metaRoutes(app)
   authRoutes(app, ctx)

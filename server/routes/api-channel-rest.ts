@@ -11,8 +11,10 @@ import {
 import type { Inbox } from '../../shared/schemas/entities.ts'
 import type { AppContext } from '../app-context.ts'
 import { bearerToken } from '../http/auth-middleware.ts'
+import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
 import { hashToken } from '../services/secrets.ts'
+import { ARCHIVED_INBOX, isArchived } from '../services/inboxes.ts'
 import { IdParam, errors, json, jsonBody } from './schemas.ts'
 
 // The API channel for external systems, beyond posting a customer's message (api-channel.ts). Every
@@ -25,6 +27,7 @@ const unauthorised = json(ErrorBody, 'No valid API inbox token')
 const postContact = createRoute({
   method: 'post',
   path: '/api/channels/api/contacts',
+  ...access('inbox-token'),
   tags: ['channels'],
   summary: 'Create a contact, or update the one with this email (Authorization: Bearer <inbox token>)',
   description:
@@ -38,6 +41,7 @@ const postContact = createRoute({
 const postConversation = createRoute({
   method: 'post',
   path: '/api/channels/api/conversations',
+  ...access('inbox-token'),
   tags: ['channels'],
   summary: "Start a conversation in the token's inbox for a contact (Authorization: Bearer <inbox token>)",
   description:
@@ -51,6 +55,7 @@ const postConversation = createRoute({
 const getMessages = createRoute({
   method: 'get',
   path: '/api/channels/api/conversations/{id}/messages',
+  ...access('inbox-token'),
   tags: ['channels'],
   summary: "The customer's view of a conversation of the token's inbox: incoming messages and replies, never notes",
   description: 'Oldest first. `after` (a seq) returns only newer ones, for polling. Another inbox\'s conversation is a 404.',
@@ -79,6 +84,8 @@ export function apiChannelRestRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext)
   const requireInbox: MiddlewareHandler<HttpEnv> = async (c, next) => {
     const inbox = await apiInbox(c, ctx)
     if (!inbox) return c.json({ error: 'a valid API inbox token is required' }, 401)
+    // An archived inbox's conversations stay readable; it takes nothing new.
+    if (isArchived(inbox) && c.req.method !== 'GET') return c.json({ error: ARCHIVED_INBOX }, 403)
     inboxes.set(c.req.raw, inbox)
     await next()
   }

@@ -3,6 +3,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { Attachment } from '../../shared/schemas/entities.ts'
 import type { AppContext } from '../app-context.ts'
+import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
 import type { Download } from '../services/attachments.ts'
 import { IdParam, errors, json } from './schemas.ts'
@@ -10,6 +11,7 @@ import { IdParam, errors, json } from './schemas.ts'
 const upload = createRoute({
   method: 'post',
   path: '/api/attachments',
+  ...access('agent'),
   tags: ['attachments'],
   summary: 'Upload a file to attach to a reply or note (the raw bytes as the body)',
   description:
@@ -22,6 +24,7 @@ const upload = createRoute({
 const download = createRoute({
   method: 'get',
   path: '/api/attachments/{id}',
+  ...access('agent'),
   tags: ['attachments'],
   summary: 'Download an attachment of your account',
   request: { params: IdParam },

@@ -4,6 +4,7 @@ import { z } from 'zod'
 import { CannedResponse, CannedResponsePatch, NewCannedResponse } from '../../shared/canned.ts'
 import { ErrorBody } from '../../shared/schemas/api.ts'
 import type { AppContext } from '../app-context.ts'
+import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
 import { ShortCodeTakenError } from '../services/canned.ts'
 import { IdParam, errors, json, jsonBody } from './schemas.ts'
@@ -14,6 +15,7 @@ const One = z.object({ cannedResponse: CannedResponse })
 const list = createRoute({
   method: 'get',
   path: '/api/canned-responses',
+  ...access('agent'),
   tags: ['canned responses'],
   summary: "The account's canned responses, by short code",
   description: 'Devices get them, and every change to them, through the change feed (entries of kind `canned`).',
@@ -23,6 +25,7 @@ const list = createRoute({
 const create = createRoute({
   method: 'post',
   path: '/api/canned-responses',
+  ...access('agent'),
   tags: ['canned responses'],
   summary: 'Add a canned response',
   description:
@@ -35,6 +38,7 @@ const create = createRoute({
 const update = createRoute({
   method: 'patch',
   path: '/api/canned-responses/{id}',
+  ...access('agent'),
   tags: ['canned responses'],
   summary: 'Change the short code or the content of a canned response',
   request: { params: IdParam, body: jsonBody(CannedResponsePatch) },
@@ -44,6 +48,7 @@ const update = createRoute({
 const remove = createRoute({
   method: 'delete',
   path: '/api/canned-responses/{id}',
+  ...access('agent'),
   tags: ['canned responses'],
   summary: 'Delete a canned response (its short code becomes free)',
   request: { params: IdParam },

@@ -4,12 +4,14 @@ import { ConversationPatch, PostMessage, PostMessageResult, ReplyCollision } fro
 import { ConversationRow } from '../../shared/schemas/conversation.ts'
 import { Message } from '../../shared/schemas/entities.ts'
 import type { AppContext } from '../app-context.ts'
+import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
 import { IdParam, errors, json, jsonBody } from './schemas.ts'
 
 const getConversation = createRoute({
   method: 'get',
   path: '/api/conversations/{id}',
+  ...access('agent'),
   tags: ['conversations'],
   summary: 'A conversation with its whole timeline (replies, notes, activity)',
   request: { params: IdParam },
@@ -22,6 +24,7 @@ const getConversation = createRoute({
 const patchConversation = createRoute({
   method: 'patch',
   path: '/api/conversations/{id}',
+  ...access('agent'),
   tags: ['conversations'],
   summary: 'Change status, assignee, team, priority or labels (as the calling agent)',
   request: { params: IdParam, body: jsonBody(ConversationPatch) },
@@ -31,6 +34,7 @@ const patchConversation = createRoute({
 const postMessage = createRoute({
   method: 'post',
   path: '/api/conversations/{id}/messages',
+  ...access('agent'),
   tags: ['conversations'],
   summary: 'Post a reply or an internal note; idempotent on the client-generated id',
   description:

@@ -2,6 +2,7 @@ import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { z } from 'zod'
 import { FeedEntry, FeedPage } from '../../shared/schemas/feed.ts'
 import type { AppContext } from '../app-context.ts'
+import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
 import { fieldErrors } from '../http/errors.ts'
 import { errors, json } from './schemas.ts'
@@ -26,6 +27,7 @@ const FeedQuery = z.object({
 const readFeed = createRoute({
   method: 'get',
   path: '/api/feed',
+  ...access('agent'),
   tags: ['feed'],
   summary: 'Change feed entries after a seq, in seq order (live pushes: WebSocket /api/feed/live)',
   request: { query: FeedQuery },

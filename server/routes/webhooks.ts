@@ -3,6 +3,7 @@ import { z } from 'zod'
 import { ErrorBody } from '../../shared/schemas/api.ts'
 import { NewWebhook, Webhook, WebhookDelivery, WebhookPatch, WebhookWithSecret } from '../../shared/schemas/webhooks.ts'
 import type { AppContext } from '../app-context.ts'
+import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
 import { IdParam, errors, json, jsonBody } from './schemas.ts'
 
@@ -13,6 +14,7 @@ const signing =
 const listWebhooks = createRoute({
   method: 'get',
   path: '/api/webhooks',
+  ...access('admin'),
   tags: ['webhooks'],
   summary: "Your account's webhooks (without their secrets)",
   responses: { 200: json(z.object({ webhooks: z.array(Webhook) }), 'The webhooks, oldest first'), 401: errors[401] },
@@ -21,6 +23,7 @@ const listWebhooks = createRoute({
 const createWebhook = createRoute({
   method: 'post',
   path: '/api/webhooks',
+  ...access('admin'),
   tags: ['webhooks'],
   summary: 'Add a webhook; the answer holds its signing secret, shown this once',
   description: `${signing} Internal notes and activity lines are never sent.`,
@@ -31,6 +34,7 @@ const createWebhook = createRoute({
 const patchWebhook = createRoute({
   method: 'patch',
   path: '/api/webhooks/{id}',
+  ...access('admin'),
   tags: ['webhooks'],
   summary: "Change a webhook's URL or events, or enable or disable it",
   description: 'Disabling a webhook also stops the retries of its undelivered events.',
@@ -41,6 +45,7 @@ const patchWebhook = createRoute({
 const deleteWebhook = createRoute({
   method: 'delete',
   path: '/api/webhooks/{id}',
+  ...access('admin'),
   tags: ['webhooks'],
   summary: 'Delete a webhook and its delivery log',
   request: { params: IdParam },
@@ -50,6 +55,7 @@ const deleteWebhook = createRoute({
 const newSecret = createRoute({
   method: 'post',
   path: '/api/webhooks/{id}/secret',
+  ...access('admin'),
   tags: ['webhooks'],
   summary: 'Replace the signing secret (the old one stops working at once); the answer shows the new one once',
   request: { params: IdParam },
@@ -59,6 +65,7 @@ const newSecret = createRoute({
 const listDeliveries = createRoute({
   method: 'get',
   path: '/api/webhooks/{id}/deliveries',
+  ...access('admin'),
   tags: ['webhooks'],
   summary: "A webhook's delivery log, newest first: status, attempts, last response status and error",
   request: { params: IdParam, query: z.object({ limit: z.coerce.number().int().min(1).max(200).default(50) }) },

@@ -1,6 +1,7 @@
 import { createRoute, type OpenAPIHono } from '@hono/zod-openapi'
 import { Workspace } from '../../shared/schemas/api.ts'
 import type { AppContext } from '../app-context.ts'
+import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
 import { NotFoundError } from '../services/errors.ts'
 import { errors, json } from './schemas.ts'
@@ -8,6 +9,7 @@ import { errors, json } from './schemas.ts'
 const getWorkspace = createRoute({
   method: 'get',
   path: '/api/workspace',
+  ...access('agent'),
   tags: ['workspace'],
   summary: 'The signed-in agent, their account, its agents, teams and inboxes',
   responses: { 200: json(Workspace, 'The workspace'), 401: errors[401] },

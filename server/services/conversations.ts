@@ -72,6 +72,19 @@ export class ConversationService {
     })
   }
 
+  /** Clears the assignee or team when it still is `value` (an administrator deactivated the agent or
+   *  deleted the team), through the doc path so every device converges. true if it was cleared. */
+  async clearIfStill(conversationId: string, field: 'assignee' | 'team', value: string): Promise<boolean> {
+    let cleared = false
+    await this.docs.change(conversationId, serverOrigin, (doc) => {
+      const state = projectConversation(doc)
+      if ((field === 'assignee' ? state.assigneeId : state.teamId) !== value) return
+      writeField(doc, field, { value: null }, { by: SYSTEM_AUTHOR, at: this.clock.now(), writeId: this.clock.id() })
+      cleared = true
+    })
+    return cleared
+  }
+
   /**
    * The server's own reopening (rules 3 and 4), through the same path as any client's edit. The
    * condition is checked on the doc inside the writing transaction, so a status someone set since the

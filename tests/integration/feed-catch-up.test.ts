@@ -8,7 +8,7 @@ import { type AgentClient, TestServer } from '../support/server.ts'
 // entry arrives once, in seq order, and a later pull from the last cursor gets exactly what is new.
 
 const entityId = (e: FeedEntry): string =>
-  e.kind === 'message' ? `message:${e.message.id}` : e.kind === 'contact' ? `contact:${e.contact.id}` : e.kind === 'canned' ? `canned:${e.canned.id}` : `conversation:${e.conversation.id}`
+  e.kind === 'message' ? `message:${e.message.id}` : e.kind === 'contact' ? `contact:${e.contact.id}` : e.kind === 'canned' ? `canned:${e.canned.id}` : e.kind === 'directory' ? `directory:${e.directory.account.id}` : `conversation:${e.conversation.id}`
 
 describe('feed catch-up', () => {
   let server: TestServer

@@ -5,7 +5,9 @@ import path from 'node:path'
 import type { AppContext } from '../../server/app-context.ts'
 import { configFromEnv } from '../../server/config.ts'
 import { createWorkspace, type CreatedWorkspace } from '../../server/demo/workspace.ts'
+import { hashPassword } from '../../server/services/secrets.ts'
 import { startServer, type RunningServer } from '../../server/start.ts'
+import type { Clock } from '../../server/services/clock.ts'
 import type { ApiChannelMessage, ConversationPatch, PostMessage, PostMessageResult } from '../../shared/schemas/api.ts'
 import type { ConversationRow } from '../../shared/schemas/conversation.ts'
 import type { Message } from '../../shared/schemas/entities.ts'
@@ -15,6 +17,10 @@ import type { FeedEntry, FeedPage } from '../../shared/schemas/feed.ts'
 // real server in-process on 127.0.0.1, a fresh SQLite database in a temp dir, two accounts.
 
 export const PASSWORD = 'correct horse battery staple'
+// Hashed once per test process at full production cost and reused by every server's agents: a hash
+// takes 128 MiB and a few hundred ms, and each test file starts several servers.
+let passwordHash: Promise<string> | undefined
+const hashedPassword = (): Promise<string> => (passwordHash ??= hashPassword(PASSWORD))
 
 export interface TestAgent {
   id: string
@@ -77,6 +83,11 @@ export interface TestServerOptions {
   docIdleMs?: number
   /** More environment for the server's configuration (e.g. `WEBHOOK_RETRY_BASE_MS`), kept across restarts. */
   env?: Record<string, string>
+  /** Start on an empty database (DEMO=0, no account: the first-run setup's state); `acme` and `other`
+   *  then throw when used, and `setupCode` holds the code the server would print. */
+  empty?: boolean
+  /** The server's time and ids (e.g. a clock the test moves forward). */
+  clock?: Clock
 }
 
 export class TestServer {
@@ -91,6 +102,7 @@ export class TestServer {
     readonly acme: AcmeWorkspace,
     readonly other: OtherWorkspace,
     private readonly env: Record<string, string> = {},
+    private readonly clock?: Clock,
   ) {
     this.running = running
     this.lastPort = running.port
@@ -99,13 +111,15 @@ export class TestServer {
   static async start(options: TestServerOptions = {}): Promise<TestServer> {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'inbox-it-'))
     const docIdleMs = options.docIdleMs ?? 200
-    const running = await launch(dataDir, 0, docIdleMs, options.env)
+    const running = await launch(dataDir, 0, docIdleMs, options.env, options.clock)
+    if (options.empty) return new TestServer(running, dataDir, docIdleMs, absent('acme'), absent('other'), options.env, options.clock)
     try {
+      const hash = await hashedPassword()
       const acme = await createWorkspace(running.ctx, {
         accountName: 'Acme Support',
         agents: [
-          { name: 'Alice Martin', email: 'alice@acme.test', password: PASSWORD, role: 'admin' },
-          { name: 'Bob Keller', email: 'bob@acme.test', password: PASSWORD },
+          { name: 'Alice Martin', email: 'alice@acme.test', password: PASSWORD, passwordHash: hash, role: 'admin' },
+          { name: 'Bob Keller', email: 'bob@acme.test', password: PASSWORD, passwordHash: hash },
         ],
         teams: [{ name: 'Billing', memberEmails: ['alice@acme.test', 'bob@acme.test'] }],
         inboxes: [
@@ -115,7 +129,9 @@ export class TestServer {
       })
       const other = await createWorkspace(running.ctx, {
         accountName: 'Mallory Inc',
-        agents: [{ name: 'Mallory Evans', email: 'mallory@other.test', password: PASSWORD }],
+        // An administrator of her own account: the authorisation tests check that even that gives her
+        // nothing of Acme's.
+        agents: [{ name: 'Mallory Evans', email: 'mallory@other.test', password: PASSWORD, passwordHash: hash, role: 'admin' }],
         teams: [],
         inboxes: [{ name: 'API', channelType: 'api' }],
       })
@@ -133,6 +149,7 @@ export class TestServer {
         },
         { accountId: other.accountId, mallory: agentOf(other, 'mallory@other.test'), apiInbox: inboxOf(other, 'api') },
         options.env,
+        options.clock,
       )
     } catch (error) {
       await running.close()
@@ -159,6 +176,11 @@ export class TestServer {
     return this.url.replace(/^http/, 'ws')
   }
 
+  /** The one-time setup code printed at start, when the database had no account. */
+  get setupCode(): string | null {
+    return this.server.setupCode
+  }
+
   get ctx(): AppContext {
     return this.server.ctx
   }
@@ -178,13 +200,11 @@ export class TestServer {
     return { ...response, body: parsed as T }
   }
 
-  /** A bearer token for scripts, from `POST /api/auth/tokens`. */
+  /** A bearer token for scripts, as `POST /api/auth/tokens` makes it, minus the password check: that
+   *  check is a 128 MiB scrypt of a few hundred ms, and tests ask for tokens by the hundred. The route
+   *  itself is tested in http-authorisation and sign-in-limits. */
   async tokenFor(agent: TestAgent): Promise<string> {
-    const res = await this.request<{ token: string }>('/api/auth/tokens', {
-      json: { email: agent.email, password: agent.password, label: 'integration test' },
-    })
-    if (res.status !== 201) throw new Error(`token for ${agent.email}: ${res.status} ${res.text}`)
-    return res.body.token
+    return this.ctx.auth.issue(agent, 'api', 'integration test')
   }
 
   /** The app's session cookie from `POST /api/auth/sign-in`, as a `Cookie` header value. */
@@ -219,7 +239,7 @@ export class TestServer {
    *  sessions and everything written stay. */
   async restart(): Promise<void> {
     await this.stop()
-    this.running = await launch(this.dataDir, this.lastPort, this.docIdleMs, this.env)
+    this.running = await launch(this.dataDir, this.lastPort, this.docIdleMs, this.env, this.clock)
   }
 
   /** Stops the server, keeping its data (a stopped server can be restarted). */
@@ -314,7 +334,7 @@ function httpRequest(
   })
 }
 
-function launch(dataDir: string, port: number, docIdleMs: number, env: Record<string, string> = {}): Promise<RunningServer> {
+function launch(dataDir: string, port: number, docIdleMs: number, env: Record<string, string> = {}, clock?: Clock): Promise<RunningServer> {
   return startServer(
     configFromEnv({
       ...env,
@@ -326,8 +346,17 @@ function launch(dataDir: string, port: number, docIdleMs: number, env: Record<st
       SMTP_INBOUND_PORT: '0',
       STATIC_DIR: path.join(dataDir, 'no-static'),
     }),
+    clock,
   )
 }
+
+/** Stands in for the workspaces of a server started empty: any use is a mistake of the test. */
+const absent = <T extends object>(name: string): T =>
+  new Proxy({} as T, {
+    get: () => {
+      throw new Error(`${name}: this TestServer was started empty (no accounts)`)
+    },
+  })
 
 function agentOf(ws: CreatedWorkspace, email: string): TestAgent {
   const agent = ws.agents.find((a) => a.email === email)

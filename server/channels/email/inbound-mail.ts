@@ -6,6 +6,7 @@ import type { Clock } from '../../services/clock.ts'
 import type { ContactService } from '../../services/contacts.ts'
 import type { ConversationRules } from '../../services/conversation-rules.ts'
 import type { ConversationService } from '../../services/conversations.ts'
+import { isArchived } from '../../services/inboxes.ts'
 import { KeyedQueue } from '../../services/keyed-queue.ts'
 import type { MessageService } from '../../services/messages.ts'
 import type { Store } from '../../store/types.ts'
@@ -147,6 +148,7 @@ export class EmailReceiver implements InboundMailHandler {
     const trimmed = address.trim()
     const inbox =
       (await store.findInboxBySetting('emailAddress', trimmed)) ?? (await store.findInboxBySetting('emailAddress', trimmed.toLowerCase()))
-    return inbox?.channelType === 'email' ? inbox : null
+    // An archived inbox takes no new mail: the sender's server hears 550 at RCPT TO.
+    return inbox?.channelType === 'email' && !isArchived(inbox) ? inbox : null
   }
 }

@@ -59,11 +59,11 @@ describe('lost writes on the device', () => {
     await db.meta.put({
       key: 'workspace',
       value: {
-        me: { id: ids.alice, accountId: ids.account, name: 'Alice', email: 'a@x.io', role: 'agent' },
+        me: { id: ids.alice, accountId: ids.account, name: 'Alice', email: 'a@x.io', role: 'agent', active: true },
         account: { id: ids.account, name: 'Acme' },
         agents: [
-          { id: ids.alice, accountId: ids.account, name: 'Alice', email: 'a@x.io', role: 'agent' },
-          { id: ids.bob, accountId: ids.account, name: 'Bob', email: 'b@x.io', role: 'agent' },
+          { id: ids.alice, accountId: ids.account, name: 'Alice', email: 'a@x.io', role: 'agent', active: true },
+          { id: ids.bob, accountId: ids.account, name: 'Bob', email: 'b@x.io', role: 'agent', active: true },
         ],
         teams: [],
         inboxes: [],

@@ -1,0 +1,16 @@
+import type { ApiToken } from '../../shared/schemas/admin.ts'
+
+// Sessions (the app's cookie) and API tokens (scripts' bearer tokens) beyond create/get/delete:
+// what ends them in bulk, and what the profile lists. Only token hashes are stored; each function that
+// ends sessions returns the hashes it ended, so their cached authentications and sockets can go too.
+
+export interface SessionStore {
+  /** Deletes every session and API token of the agent except `keep` (a token hash), if given. */
+  endAllOf(agentId: string, keep?: string): Promise<string[]>
+  /** Deletes sessions and tokens expired at `now`. */
+  purgeExpired(now: number): Promise<string[]>
+  /** The agent's API tokens; `id` is derived from the token hash, so it names a token without being one. */
+  apiTokensOf(agentId: string): Promise<(ApiToken & { tokenHash: string })[]>
+  /** Records a use; a no-op when the last recorded use is less than `minGapMs` old. */
+  touch(tokenHash: string, now: number, minGapMs: number): Promise<void>
+}

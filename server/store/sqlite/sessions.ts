@@ -1,0 +1,47 @@
+import { createHash } from 'node:crypto'
+import type Database from 'better-sqlite3'
+import type { ApiToken } from '../../../shared/schemas/admin.ts'
+import type { SessionStore } from '../sessions.ts'
+
+/** A stable UUID naming a token in the profile's list: derived from its hash, so no column (and no
+ *  backfill of existing tokens) is needed, and it reveals nothing that would authenticate. */
+export function tokenIdOf(tokenHash: string): string {
+  const h = createHash('sha256').update(`token-id:${tokenHash}`).digest('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`
+}
+
+export class SqliteSessionStore implements SessionStore {
+  constructor(private readonly db: Database.Database) {}
+
+  async endAllOf(agentId: string, keep?: string): Promise<string[]> {
+    const rows = this.db
+      .prepare('DELETE FROM sessions WHERE agent_id = ? AND token_hash IS NOT ? RETURNING token_hash')
+      .all(agentId, keep ?? null) as { token_hash: string }[]
+    return rows.map((r) => r.token_hash)
+  }
+
+  async purgeExpired(now: number): Promise<string[]> {
+    const rows = this.db.prepare('DELETE FROM sessions WHERE expires_at <= ? RETURNING token_hash').all(now) as { token_hash: string }[]
+    return rows.map((r) => r.token_hash)
+  }
+
+  async apiTokensOf(agentId: string): Promise<(ApiToken & { tokenHash: string })[]> {
+    const rows = this.db
+      .prepare(`SELECT token_hash, label, created_at, last_used_at, expires_at FROM sessions WHERE agent_id = ? AND kind = 'api' ORDER BY created_at`)
+      .all(agentId) as { token_hash: string; label: string | null; created_at: number; last_used_at: number | null; expires_at: number }[]
+    return rows.map((r) => ({
+      id: tokenIdOf(r.token_hash),
+      tokenHash: r.token_hash,
+      label: r.label,
+      createdAt: r.created_at,
+      lastUsedAt: r.last_used_at,
+      expiresAt: r.expires_at,
+    }))
+  }
+
+  async touch(tokenHash: string, now: number, minGapMs: number): Promise<void> {
+    this.db
+      .prepare('UPDATE sessions SET last_used_at = ? WHERE token_hash = ? AND (last_used_at IS NULL OR last_used_at <= ?)')
+      .run(now, tokenHash, now - minGapMs)
+  }
+}
