@@ -1,9 +1,9 @@
 import type { Context, MiddlewareHandler } from 'hono'
-import { getCookie } from 'hono/cookie'
 import type { AuthService } from '../services/auth.ts'
 import type { HttpEnv } from './env.ts'
+import { SESSION_COOKIES } from './session-cookie.ts'
 
-export const SESSION_COOKIE = 'inbox_session'
+export { SESSION_COOKIE } from './session-cookie.ts'
 
 /** The token of an `Authorization: Bearer <token>` header (other schemes are not ours). */
 export const bearerToken = (authorization: string | undefined): string | undefined =>
@@ -13,21 +13,22 @@ export const bearerToken = (authorization: string | undefined): string | undefin
 export function tokenOf(headers: { cookie?: string | undefined; authorization?: string | undefined }): string | undefined {
   const bearer = bearerToken(headers.authorization)
   if (bearer) return bearer
-  const cookie = headers.cookie
-    ?.split(';')
-    .map((part) => part.trim())
-    .find((part) => part.startsWith(`${SESSION_COOKIE}=`))
-  if (!cookie) return undefined
-  try {
-    return decodeURIComponent(cookie.slice(SESSION_COOKIE.length + 1))
-  } catch {
-    // A garbled cookie is no credential: the caller answers 401, not 500.
-    return undefined
+  const parts = headers.cookie?.split(';').map((part) => part.trim()) ?? []
+  for (const name of SESSION_COOKIES) {
+    const cookie = parts.find((part) => part.startsWith(`${name}=`))
+    if (!cookie) continue
+    try {
+      return decodeURIComponent(cookie.slice(name.length + 1))
+    } catch {
+      // A garbled cookie is no credential: the caller answers 401, not 500.
+      return undefined
+    }
   }
+  return undefined
 }
 
 export const requestToken = (c: Context): string | undefined =>
-  tokenOf({ authorization: c.req.header('authorization') }) ?? getCookie(c, SESSION_COOKIE)
+  tokenOf({ authorization: c.req.header('authorization'), cookie: c.req.header('cookie') })
 
 export function requireAgent(auth: AuthService): MiddlewareHandler<HttpEnv> {
   return async (c, next) => {

@@ -48,7 +48,11 @@ describe('HTTP authorisation', () => {
     expect(byCookie.status).toBe(200)
     expect(byCookie.body.me.email).toBe(server.acme.bob.email)
     expect(byCookie.body).not.toHaveProperty('me.passwordHash')
-    const byToken = await alice.request<Workspace>('/api/workspace')
+    const issued = await server.request<{ token: string }>('/api/auth/tokens', {
+      json: { email: server.acme.alice.email, password: server.acme.alice.password, label: 'script' },
+    })
+    expect(issued.status).toBe(201)
+    const byToken = await server.request<Workspace>('/api/workspace', { token: issued.body.token })
     expect(byToken.body.me.id).toBe(server.acme.alice.id)
     expect(byToken.body.agents.map((a) => a.name).sort()).toEqual(['Alice Martin', 'Bob Keller'])
   })
