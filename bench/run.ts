@@ -1,6 +1,6 @@
 // `npm run bench`: our sync server side by side with the plain y-websocket server and Hocuspocus,
 // each in its own child process, in one run on this machine; then the device side (client/). Only
-// prints (DESIGN §7). `npm run bench -- server` or `-- client` runs one group.
+// prints (DESIGN §7). `npm run bench -- server`, `-- client` or `-- flood` runs one group.
 import os from 'node:os'
 import { cleanupAll, cleanupOnExit } from './lib/children.ts'
 import { openFilesLimit } from './lib/limits.ts'
@@ -10,12 +10,14 @@ import { idleMemory } from './measure/idle-memory.ts'
 import { type Measurement, type Outcome, failure } from './measure/measurement.ts'
 import { propagation } from './measure/propagation.ts'
 import { reconnect } from './measure/reconnect.ts'
-import { PLAIN, SERVERS, type ServerKind } from './servers/kinds.ts'
+import { OURS, OURS_NORMAL, PLAIN, SERVERS, type ServerKind } from './servers/kinds.ts'
+import { durabilityTable } from './measure/durability.ts'
+import { runFloodGroup } from './flood/run-flood.ts'
 import { serverOutput } from './servers/launch.ts'
 import { printTable } from './table.ts'
 import { runClientGroup } from './client/run-client.ts'
 
-const GROUPS = ['server', 'client'] as const
+const GROUPS = ['server', 'client', 'flood'] as const
 const asked = process.argv.slice(2)
 const unknown = asked.filter((a) => !(GROUPS as readonly string[]).includes(a))
 if (unknown.length > 0) {
@@ -52,16 +54,17 @@ async function step<T>(what: string, work: () => Promise<T>, timeoutMs: number):
 
 async function measureAll<R>(m: Measurement<R>): Promise<Map<ServerKind, Outcome<R>>> {
   const outcomes = new Map<ServerKind, Outcome<R>>()
+  const servers = m.servers ?? SERVERS
   if (m.runAll) {
     const runAll = m.runAll
     try {
-      return await step(`${m.title}: all servers`, () => runAll(SERVERS), m.timeoutMs)
+      return await step(`${m.title}: all servers`, () => runAll(servers), m.timeoutMs)
     } catch (error) {
-      for (const kind of SERVERS) outcomes.set(kind, failure(error))
+      for (const kind of servers) outcomes.set(kind, failure(error))
       return outcomes
     }
   }
-  for (const kind of SERVERS) {
+  for (const kind of servers) {
     try {
       outcomes.set(kind, { ok: true, result: await step(`${m.title}: ${kind.name}`, () => m.run!(kind), m.timeoutMs) })
     } catch (error) {
@@ -71,24 +74,30 @@ async function measureAll<R>(m: Measurement<R>): Promise<Map<ServerKind, Outcome
   return outcomes
 }
 
-async function runTable<R>(m: Measurement<R>): Promise<void> {
+async function runTable<R>(m: Measurement<R>): Promise<Map<ServerKind, Outcome<R>>> {
   const outcomes = await measureAll(m)
+  const servers = m.servers ?? SERVERS
   const plain = outcomes.get(PLAIN)
-  const rows = SERVERS.map((kind) => {
+  const rows = servers.map((kind) => {
     const o = outcomes.get(kind) ?? { ok: false, reason: 'not measured' }
     if (!o.ok) return { server: kind.label, cells: [`failed: ${o.reason}`] }
     return { server: kind.label, cells: [...m.cells(o.result), plain?.ok ? m.ratio(o.result, plain.result) : 'n/a'] }
   })
-  const remarks = SERVERS.flatMap((kind) => {
+  const remarks = servers.flatMap((kind) => {
     const o = outcomes.get(kind)
     return o?.ok && m.remarks ? m.remarks(o.result).map((r) => `${kind.name}: ${r}`) : []
   })
   printTable({ title: m.title, columns: [...m.columns, m.ratioColumn], rows, notes: [...m.notes, ...remarks] })
+  return outcomes
 }
 
 async function runServerGroup(): Promise<void> {
   printHeader()
-  const tables: Measurement<never>[] = [propagation(1), propagation(49), idleMemory, docChurn, reconnect] as Measurement<never>[]
+  const latency = [propagation(1), propagation(49)]
+  const latencyOutcomes = []
+  for (const table of latency) latencyOutcomes.push({ title: table.title, outcomes: await runTable(table) })
+  printTable(durabilityTable(latencyOutcomes, { full: OURS, normal: OURS_NORMAL, plain: PLAIN }))
+  const tables: Measurement<never>[] = [idleMemory, docChurn, reconnect] as Measurement<never>[]
   for (const table of tables) await runTable(table)
 
   console.log('\n## Server output (anything a server child printed besides its READY line)\n')
@@ -103,6 +112,7 @@ cleanupOnExit()
 const started = Date.now()
 if (groups.has('server')) await runServerGroup()
 if (groups.has('client')) await runClientGroup()
+if (groups.has('flood')) await runFloodGroup()
 console.log(`\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`)
 cleanupAll()
 process.exit(0)

@@ -1,5 +1,7 @@
 export interface Table {
   title: string
+  /** Header of the first column (default "server"). */
+  firstColumn?: string
   /** Column headers after "server". */
   columns: string[]
   rows: { server: string; cells: string[] }[]
@@ -8,7 +10,7 @@ export interface Table {
 
 /** Prints a plain-text table: a title, aligned columns, then notes (targets, what was measured). */
 export function printTable(table: Table): void {
-  const header = ['server', ...table.columns]
+  const header = [table.firstColumn ?? 'server', ...table.columns]
   const lines = [header, ...table.rows.map((r) => [r.server, ...r.cells])]
   const widths = header.map((_, i) => Math.max(...lines.map((l) => (l[i] ?? '').length)))
   const render = (l: string[]) => l.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join(' | ')

@@ -14,6 +14,8 @@ export interface Measurement<R> {
   ratioColumn: string
   /** Printed under the table: what was measured, and the target. */
   notes: string[]
+  /** Which servers get a row (default: SERVERS). */
+  servers?: ServerKind[]
   /** For one server's run; for runAll, for all of them together. */
   timeoutMs: number
   /** One server after the other, each alone on the machine. */

@@ -3,7 +3,7 @@ import { type SyncClient, connectSynced } from '../clients/sync-client.ts'
 import { count, mean, ms, percentile, ratio } from '../lib/format.ts'
 import { withTimeout } from '../lib/time.ts'
 import { ServerHandle } from '../servers/launch.ts'
-import type { ServerKind } from '../servers/kinds.ts'
+import { LATENCY_SERVERS, type ServerKind } from '../servers/kinds.ts'
 import { type Measurement, type Outcome, failure, targetOf } from './measurement.ts'
 
 const ROUNDS = 5
@@ -111,7 +111,8 @@ export function propagation(readerCount: number): Measurement<PropagationResult>
       'process; each server in its own process; all on 127.0.0.1.',
       'target: our p99 <= 1.0x the plain server',
     ],
-    timeoutMs: 300_000,
+    servers: LATENCY_SERVERS,
+    timeoutMs: 400_000,
     runAll: (kinds) => runAll(kinds, readerCount),
     cells: (r) => [count(r.samples.length), ms(percentile(r.samples, 50)), ms(percentile(r.samples, 99)), ms(mean(r.samples)), ms(Math.max(...r.samples))],
     ratio: (r, plain) => ratio(percentile(r.samples, 99), percentile(plain.samples, 99)),

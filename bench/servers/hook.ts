@@ -11,6 +11,8 @@ export interface ReadyInfo {
   token: string | null
   /** Room names (`conv:<id>`) the clients may join. */
   rooms: string[]
+  /** Ours only: the inbound SMTP port (the flood group's target). */
+  smtpPort?: number
 }
 
 export interface StatsRequest {

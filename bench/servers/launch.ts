@@ -47,6 +47,7 @@ export class ServerHandle {
       BENCH_ROOMS: String(options.rooms),
       BENCH_REUSE: dataDir ? '1' : '0',
       DOC_IDLE_MS: String(options.docIdleMs ?? 1000),
+      ...kind.env,
     }
     if (dir) env.DATA_DIR = dir
     const child = forkTs(kind.entry, env)

@@ -7,6 +7,7 @@ import path from 'node:path'
 import { configFromEnv } from '../../server/config.ts'
 import { createWorkspace } from '../../server/demo/workspace.ts'
 import { startServer, type RunningServer } from '../../server/start.ts'
+import type { SqliteStore } from '../../server/store/sqlite/sqlite-store.ts'
 import { envInt, serveHook, type ReadyInfo } from './hook.ts'
 
 const EMAIL = 'bench@bench.test'
@@ -18,6 +19,9 @@ const server = await startServer(
   configFromEnv({ ...process.env, HOST: '127.0.0.1', DEMO: '0', SMTP_INBOUND_PORT: '0', STATIC_DIR: path.join(dataDir, 'no-static') }),
 )
 const readyFile = path.join(dataDir, 'bench-ready.json')
+// The NORMAL variant (kinds.ts): the same server with the pre-fsync setting, to price FULL in one run.
+const synchronous = process.env.BENCH_SYNCHRONOUS
+if (synchronous) (server.ctx.store as SqliteStore).db.pragma(`synchronous = ${synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
 
 async function populate(s: RunningServer): Promise<ReadyInfo> {
   const ws = await createWorkspace(s.ctx, {
@@ -46,6 +50,8 @@ const ready: ReadyInfo =
   process.env.BENCH_REUSE === '1'
     ? { ...(JSON.parse(await readFile(readyFile, 'utf8')) as ReadyInfo), port: server.port }
     : await populate(server)
+const smtpPort = server.ctx.email.inboundPort
+if (smtpPort !== null) ready.smtpPort = smtpPort
 await writeFile(readyFile, JSON.stringify(ready))
 // The bench removes DATA_DIR itself, unless it was killed: then the last child standing does.
 serveHook(ready, () => server.ctx.docs.loadedCount, () => rmSync(dataDir, { recursive: true, force: true }))
