@@ -217,3 +217,29 @@ export function updateFrame(update: Uint8Array): Uint8Array {
   syncProtocol.writeUpdate(encoder, update)
   return encoding.toUint8Array(encoder)
 }
+
+/** y-websocket "query awareness": the server answers it with an awareness frame, so an answer proves
+ *  that every frame sent before it was read and accepted. */
+export const QUERY_AWARENESS_FRAME = new Uint8Array([3])
+
+export type FrameOutcome = { closed: CloseInfo } | { answered: true }
+
+/** Sends a frame and then the query-awareness probe on a raw room socket: resolves with the close
+ *  (the frame was refused) or with the probe's answer (it was read and accepted). */
+export function sendAndProbe(client: RawClient, frame: Uint8Array | string): Promise<FrameOutcome> {
+  return new Promise((resolve) => {
+    const before = client.frames.length
+    const onFrame = () => {
+      // The greeting (sync step 1) may still be arriving: wait for the awareness answer itself.
+      if (client.frames.slice(before).some((f) => f[0] === 1)) finish({ answered: true })
+    }
+    const finish = (outcome: FrameOutcome) => {
+      client.socket.off('message', onFrame)
+      resolve(outcome)
+    }
+    client.socket.on('message', onFrame)
+    void client.closed.then((closed) => finish({ closed }))
+    client.socket.send(frame)
+    client.socket.send(QUERY_AWARENESS_FRAME)
+  })
+}
