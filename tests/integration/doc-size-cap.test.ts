@@ -3,7 +3,7 @@ import * as Y from 'yjs'
 import { noteText } from '../../shared/conversation-doc.ts'
 import { decodeBytes, encodeBytes } from '../../shared/base64.ts'
 import type { DocsSyncResult, ErrorBody } from '../../shared/schemas/api.ts'
-import { MAX_DOC_BYTES } from '../../server/sync/doc-limits.ts'
+import { MAX_DOC_BYTES, MAX_PENDING_BYTES } from '../../server/sync/doc-limits.ts'
 import { eventually } from '../support/eventually.ts'
 import { type AgentClient, TestServer } from '../support/server.ts'
 import { SocketPool, roomUrl, syncStep1Frame, updateFrame } from '../support/ws-client.ts'
@@ -93,6 +93,19 @@ describe('conversation docs have a size cap', () => {
     raw.socket.send(updateFrame(Y.encodeStateAsUpdate(doc, before)))
     expect((await raw.closed).code).toBe(4413)
     expect((await serverNote(id)).length).toBe(3 * step.length)
+  })
+
+  it('updates kept aside for edits the server lacks are capped too (256 KiB): the socket closes with 4413', async () => {
+    const id = await newConversation()
+    const doc = new Y.Doc()
+    noteText(doc).insert(0, 'never sent')
+    const before = Y.encodeStateVector(doc)
+    noteText(doc).insert(0, 'z'.repeat(MAX_PENDING_BYTES + 1024))
+    const raw = await sockets.raw(roomUrl(server, id), { token: alice.token })
+    // Builds on the first insert, which the server never got: Yjs would hold it in memory, unapplied.
+    raw.socket.send(updateFrame(Y.encodeStateAsUpdate(doc, before)))
+    expect(await raw.closed).toEqual({ code: 4413, reason: 'document too large' })
+    expect(await serverNote(id)).toBe('')
   })
 
   it('bulk sync answers 413 naming the doc, and applies nothing of the request', async () => {
