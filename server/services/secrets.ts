@@ -20,11 +20,11 @@ const maxmemFor = (params: ScryptParams): number => 128 * params.N * params.r * 
 
 /**
  * Every hash and verification of the process goes through these slots: at most 2 at once (256 MiB,
- * two of the four libuv threads, so file reads and DNS keep going), 16 more waiting; past that the
- * call fails at once with HashBusyError (a 503) instead of queueing memory and latency without end.
+ * two of the four libuv threads, so file reads and DNS keep going), 8 more waiting (a second or two);
+ * past that the call fails at once with HashBusyError (a 503) instead of piling up memory and latency.
  * Process-wide on purpose: the memory and the thread pool it protects are the process's.
  */
-export const HASH_SLOTS = new HashSlots(2, 16)
+export const HASH_SLOTS = new HashSlots(2, 8)
 
 /** `scrypt$N$r$p$salt$key`; hashes written before the parameters were stored are `scrypt$N$salt$key`
  *  with r=8, p=1, and still verify. */
