@@ -22,6 +22,7 @@ describe('website live chat', () => {
   let witness: PresenceWitness
 
   const VISITOR = 'Vera Visitor'
+  const VISITOR_EMAIL = 'vera@customer.test'
   const NOTE = 'Internal: refund approved by finance, tell her tomorrow'
 
   /** The widget's parts, found as a person finds them (Playwright looks into open shadow roots). */
@@ -93,6 +94,7 @@ describe('website live chat', () => {
   it('a visitor writes; Alice sees the conversation in the Website inbox live and opens it', async () => {
     const chat = widget(visitor).chat
     await chat.getByLabel('Name').fill(VISITOR)
+    await chat.getByLabel('Email').fill(VISITOR_EMAIL)
     await visitorWrites('Hello! Do you ship tea to Norway?')
 
     const item = alice.getByRole('link', { name: new RegExp(VISITOR) })
@@ -172,6 +174,25 @@ describe('website live chat', () => {
     await replyBox(alice).pressSequentially('One more th', { delay: 20 })
     await w.typing.getByText('Alice Martin is typing…').waitFor()
     await replyBox(alice).fill('')
+  })
+
+  it('the customer panel shows the typed email as not verified; Block visitor ends the visitor\'s chat at once', async () => {
+    await alice.getByRole('button', { name: 'Customer details' }).click()
+    const panel = alice.getByRole('region', { name: 'Customer' })
+    await panel.getByText(VISITOR_EMAIL).waitFor()
+    await panel.getByText('Email not verified').waitFor()
+    // Not offered as an address to write to: anyone can type any address.
+    expect(await panel.getByRole('link', { name: VISITOR_EMAIL }).count()).toBe(0)
+
+    await panel.getByRole('button', { name: 'Block visitor' }).click()
+    await panel.getByRole('button', { name: 'Block', exact: true }).click()
+    await panel.getByRole('status').getByText('Visitor blocked').waitFor()
+
+    // The widget's token is dead: its socket closed, it starts over as a new visitor (no history).
+    const w = widget(visitor)
+    await w.chat.getByLabel('Name').waitFor()
+    expect(await w.log.getByText('Do you ship tea to Norway?').count()).toBe(0)
+    await alice.getByRole('button', { name: 'Close customer details' }).click()
   })
 
   it('Settings → Channels shows the Website embed snippet (Copy) and the Email address', async () => {
