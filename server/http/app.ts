@@ -6,7 +6,7 @@ import type { AppContext } from '../app-context.ts'
 import { apiChannelRoutes } from '../routes/api-channel.ts'
 import { attachmentRoutes } from '../routes/attachments.ts'
 import { cannedRoutes } from '../routes/canned.ts'
-import { widgetRoutes } from '../routes/widget.ts'
+import { widgetCors, widgetRoutes } from '../routes/widget.ts'
 import { visitorRoutes } from '../routes/visitors.ts'
 import { apiChannelRestRoutes } from '../routes/api-channel-rest.ts'
 import { webhookRoutes } from '../routes/webhooks.ts'
@@ -27,6 +27,7 @@ import { inboxRoutes } from '../routes/inboxes.ts'
 import { profileRoutes } from '../routes/profile.ts'
 import type { HttpEnv } from './env.ts'
 import { errorResponse, fieldErrors } from './errors.ts'
+import { durableAnswers } from './durable-answers.ts'
 import { clientInfo } from './client-address.ts'
 import { sameOriginWrites } from './same-origin-writes.ts'
 import { securityHeaders } from './security-headers.ts'
@@ -45,6 +46,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     },
   })
   app.onError(errorResponse)
+  app.use('*', durableAnswers(ctx.store))
   // Before anything answers: who the client is (TRUST_PROXY), and the headers every answer carries.
   app.use('*', clientInfo(ctx.config.trustProxy))
   app.use('*', securityHeaders())
@@ -64,6 +66,8 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     c.req.path === '/api/docs/sync' ? bulk(c, next) : c.req.path === '/api/attachments' ? file(c, next) : small(c, next),
   )
 
+  // The widget's public API answers any site, its refusals included (before CSRF and access checks).
+  app.use('/api/widget/*', widgetCors())
   // CSRF: cookie-borne writes only from pages of this origin.
   app.use('/api/*', sameOriginWrites(ctx.config.trustProxy))
   // Each route declares who may call it (x-access in the OpenAPI document); this enforces exactly that.

@@ -99,14 +99,18 @@ const getAttachment = createRoute({
   responses: { 200: { description: 'The file' }, 401: unauthorised, 404: errors[404] },
 })
 
+/** The widget API answers any origin: no cookies are involved anywhere in it (no credentials mode).
+ *  Mounted before the access check, so that its refusals (401) reach the widget's page as well. */
+export const widgetCors = () =>
+  cors({ origin: '*', allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type', 'Authorization'], maxAge: 600 })
+
 /** The widget endpoints, `/widget.js` and the demo page. The `/api/widget/*` routes are public (the
  *  visitor token is checked here) and answer any origin: the widget runs on customers' websites. */
 export function widgetRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   const { service } = ctx.widget
   const now = () => ctx.clock.now()
 
-  // No cookies are involved anywhere here, so any origin may call (no credentials mode).
-  app.use('/api/widget/*', cors({ origin: '*', allowMethods: ['GET', 'POST'], allowHeaders: ['Content-Type', 'Authorization'], maxAge: 600 }))
+  // CORS comes first, in http/app.ts (widgetCors): a 401 from the access check must be readable too.
   app.use('/api/widget/*', bodyLimit({ maxSize: MAX_WIDGET_BODY_BYTES, onError: (c) => c.json({ error: 'request body too large' }, 413) }))
   // Per client address: generous for a page's reloads, reconnects and images.
   app.use('/api/widget/*', limitBy(new RateLimiter(120, 5), (c) => clientAddress(c), now))

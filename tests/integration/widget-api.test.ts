@@ -208,5 +208,7 @@ describe('website widget API', () => {
     expect(Object.keys(doc.body.paths)).toEqual(
       expect.arrayContaining(['/api/widget/session', '/api/widget/messages', '/api/widget/conversations/{conversationId}/attachments/{id}']),
     )
+    // No route takes the visitor token in its URL any more.
+    expect(JSON.stringify(doc.body.paths['/api/widget/conversations/{conversationId}/attachments/{id}'])).not.toMatch(/"name":"token"/)
   })
 })

@@ -63,4 +63,9 @@ describe('blocking a website visitor', () => {
     // None of that touched the visitor.
     expect((await visitor.history()).map((m) => m.body)).toEqual(['Hi'])
   })
+
+  it('is in the OpenAPI document as an agent route', async () => {
+    const doc = await server.request<{ paths: Record<string, Record<string, { 'x-access'?: string }>> }>('/api/openapi.json')
+    expect(doc.body.paths['/api/contacts/{id}/block-visitor']?.post?.['x-access']).toBe('agent')
+  })
 })
