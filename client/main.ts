@@ -1,3 +1,5 @@
+// First: configures zod before any schema is built (no eval under the app's CSP).
+import './lib/zod-without-eval.ts'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
