@@ -70,7 +70,11 @@ export function enforceAccess(app: OpenAPIHono<HttpEnv>, checks: AccessChecks): 
       // Links and images cannot carry headers: a visitor's file link may carry its token as ?token=.
       const token = bearerToken(c.req.header('authorization')) ?? (level === 'visitor' ? c.req.query('token') : undefined)
       const valid = token !== undefined && token.length <= 1000 && (level === 'visitor' ? await checks.visitor(token) : await checks.inboxToken(token))
-      if (!valid) return c.json({ error: level === 'visitor' ? 'a valid visitor token is required' : 'a valid API inbox token is required' }, 401)
+      if (!valid) {
+        // The widget's routes answer any origin, refusals included (their CORS middleware comes later).
+        if (level === 'visitor') c.header('access-control-allow-origin', '*')
+        return c.json({ error: level === 'visitor' ? 'a valid visitor token is required' : 'a valid API inbox token is required' }, 401)
+      }
       return next()
     }
     const token = requestToken(c)
