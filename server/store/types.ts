@@ -105,6 +105,9 @@ export interface Store {
   /** Agents' password hashes (upgraded after sign-in when their parameters are weaker than today's). */
   readonly passwords: PasswordStore
 
+  /** Resolves once every write committed so far is on disk (power loss included): whoever
+   *  acknowledges a write (a 2xx to a change, an SMTP 250) awaits it first. */
+  durable(): Promise<void>
   close(): Promise<void>
 
   createAccount(account: Account, now: number): Promise<void>

@@ -30,6 +30,7 @@ import { SqliteSessionStore } from './sessions.ts'
 import { SqliteVisitorStore } from './visitors.ts'
 import { SqlitePasswordStore } from './passwords.ts'
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
+import { WalSync } from './wal-sync.ts'
 import {
   type AgentColumns,
   type ContactColumns,
@@ -52,13 +53,12 @@ export function openSqliteStore(file: string): SqliteStore {
   db.pragma('journal_mode = WAL')
   // Checkpoints happen in a worker thread (checkpointer.ts), not inside a write on the event loop.
   db.pragma('wal_autocheckpoint = 0')
-  // FULL: every commit is on disk before we answer (201, SMTP 250, a stored doc update); NORMAL
-  // survived SIGKILL but could roll back acknowledged writes on power loss. Cost: `npm run bench -- server`.
-  db.pragma('synchronous = FULL')
+  // NORMAL plus group commit (wal-sync.ts): acknowledgements await `durable()`, one fsync off the event loop.
+  db.pragma('synchronous = NORMAL')
   db.pragma('foreign_keys = ON')
   db.pragma('busy_timeout = 5000')
   migrate(db)
-  return new SqliteStore(db, file === ':memory:' ? null : startCheckpointer(file))
+  return new SqliteStore(db, file === ':memory:' ? null : startCheckpointer(file), file === ':memory:' ? null : new WalSync(file, db))
 }
 
 function migrate(db: Database.Database): void {
@@ -102,6 +102,7 @@ export class SqliteStore implements Store {
   constructor(
     readonly db: Database.Database,
     private readonly checkpointer: Checkpointer | null = null,
+    readonly walSync: WalSync | null = null,
   ) {
     this.jobs = new SqliteJobStore(db)
     this.attachments = new SqliteAttachmentStore(db)
@@ -124,7 +125,12 @@ export class SqliteStore implements Store {
     return statement
   }
 
+  durable(): Promise<void> {
+    return this.walSync?.durable() ?? Promise.resolve()
+  }
+
   async close(): Promise<void> {
+    await this.walSync?.close()
     await this.checkpointer?.stop()
     this.db.pragma('wal_checkpoint(TRUNCATE)')
     this.db.close()
