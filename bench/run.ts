@@ -10,8 +10,9 @@ import { idleMemory } from './measure/idle-memory.ts'
 import { type Measurement, type Outcome, failure } from './measure/measurement.ts'
 import { propagation } from './measure/propagation.ts'
 import { reconnect } from './measure/reconnect.ts'
-import { OURS, OURS_NORMAL, PLAIN, SERVERS, type ServerKind } from './servers/kinds.ts'
+import { OURS, OURS_FULL, OURS_NO_FSYNC, PLAIN, SERVERS, type ServerKind } from './servers/kinds.ts'
 import { durabilityTable } from './measure/durability.ts'
+import { ackLatencyTable } from './measure/ack-latency.ts'
 import { runFloodGroup } from './flood/run-flood.ts'
 import { serverOutput } from './servers/launch.ts'
 import { printTable } from './table.ts'
@@ -96,7 +97,12 @@ async function runServerGroup(): Promise<void> {
   const latency = [propagation(1), propagation(49)]
   const latencyOutcomes = []
   for (const table of latency) latencyOutcomes.push({ title: table.title, outcomes: await runTable(table) })
-  printTable(durabilityTable(latencyOutcomes, { full: OURS, normal: OURS_NORMAL, plain: PLAIN }))
+  printTable(durabilityTable(latencyOutcomes, { shipped: OURS, full: OURS_FULL, plain: PLAIN }))
+  try {
+    printTable(await step('Acknowledged write latency: ours by durability setting', () => ackLatencyTable([OURS, OURS_FULL, OURS_NO_FSYNC], OURS_NO_FSYNC), 300_000))
+  } catch (error) {
+    console.log(`\n## Acknowledged write latency\n\nfailed: ${(error as Error).message}`)
+  }
   const tables: Measurement<never>[] = [idleMemory, docChurn, reconnect] as Measurement<never>[]
   for (const table of tables) await runTable(table)
 

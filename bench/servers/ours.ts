@@ -19,9 +19,14 @@ const server = await startServer(
   configFromEnv({ ...process.env, HOST: '127.0.0.1', DEMO: '0', SMTP_INBOUND_PORT: '0', STATIC_DIR: path.join(dataDir, 'no-static') }),
 )
 const readyFile = path.join(dataDir, 'bench-ready.json')
-// The NORMAL variant (kinds.ts): the same server with the pre-fsync setting, to price FULL in one run.
-const synchronous = process.env.BENCH_SYNCHRONOUS
-if (synchronous) (server.ctx.store as SqliteStore).db.pragma(`synchronous = ${synchronous === 'NORMAL' ? 'NORMAL' : 'FULL'}`)
+// The durability variants (kinds.ts), priced in the same run as what ships: FULL fsyncs inside every
+// commit instead of the group commit; none is NORMAL alone (before). Both skip the group commit.
+const durability = process.env.BENCH_DURABILITY
+if (durability === 'full' || durability === 'none') {
+  const store = server.ctx.store as SqliteStore
+  if (durability === 'full') store.db.pragma('synchronous = FULL')
+  store.durable = () => Promise.resolve()
+}
 
 async function populate(s: RunningServer): Promise<ReadyInfo> {
   const ws = await createWorkspace(s.ctx, {
