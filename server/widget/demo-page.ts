@@ -48,7 +48,7 @@ export function demoPage(origin: string, key: string | null): string {
   .grid { display: grid; grid-template-columns: repeat(auto-fill, minmax(220px, 1fr)); gap: 20px; }
   .card { background: #fff; border: 1px solid #e6dccb; border-radius: 6px; padding: 16px; }
   .card h2 { font-size: 1.2rem; margin: 0; }
-  button { background: hotpink; color: #fff; border: 4px dashed #000; padding: 10px 18px; font-size: 1.1rem; }
+  button { background: mediumvioletred; color: #fff; border: 4px dashed #000; padding: 10px 18px; font-size: 1.1rem; }
   textarea, input { border: 3px solid purple; background: #ffe; }
   pre { white-space: pre-wrap; word-break: break-all; background: #f0e9dc; padding: 12px; border-radius: 6px; }
   code { font-family: ui-monospace, monospace; }

@@ -111,7 +111,7 @@ describe('fuzzed socket frames', () => {
     expect(bystander.provider.wsconnected).toBe(true)
     await alice.patch(conversationId, { priority: 'low' })
     await eventually(() => expect(readField(bystander.doc, 'priority')?.value).toBe('low'))
-  })
+  }, 90_000)
 
   it(`the widget's live socket: ${RUNS} generated frames, before and after authentication, each end in ready or a 44xx close, and change nothing`, async () => {
     const visitor = await TestVisitor.start(server, { name: 'Frame Fuzzer' })
@@ -150,7 +150,7 @@ describe('fuzzed socket frames', () => {
     const reply = await alice.postMessage(chat, { id: randomUUID(), kind: 'reply', body: 'Still here', basedOnSeq: 1e9 })
     expect(reply.status).toBe(201)
     await eventually(() => expect(bystander.messages().map((m) => m.body)).toContain('Still here'))
-  })
+  }, 90_000)
 })
 
 function openRaw(socket: WebSocket): Promise<WebSocket> {
