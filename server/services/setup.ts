@@ -47,6 +47,8 @@ export class SetupService {
   /** The workspace and its administrator, signed in: the answer's token is their session. */
   async setUp(input: SetupRequest): Promise<{ agent: Agent; token: string }> {
     if (!(await this.needed())) throw new AdminError(409, WORKSPACE_EXISTS)
+    // Before the password is hashed (hundreds of ms, 128 MiB): a wrong code costs the server nothing.
+    if (!(await this.store.admin.setupCodeMatches(hashToken(normalise(input.code))))) throw new AdminError(403, WRONG_CODE, 'code')
     const agentId = this.clock.id()
     const accountId = this.clock.id()
     const result = await this.store.admin.setUp(

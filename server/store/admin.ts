@@ -39,6 +39,8 @@ export interface AdminStore {
 
   /** Replaces the setup code (one at most). */
   setSetupCode(codeHash: string, now: number): Promise<void>
+  /** Whether this is the stored setup code's hash (checked again inside setUp). */
+  setupCodeMatches(codeHash: string): Promise<boolean>
   /** The account and its first administrator, in one transaction that first checks no account exists
    *  and the code is the stored one; the code is deleted with it. */
   setUp(

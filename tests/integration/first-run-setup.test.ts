@@ -93,3 +93,19 @@ describe('first-run setup', () => {
     expect(await server.ctx.store.countAccounts()).toBe(0)
   })
 })
+
+describe('guessing the setup code', () => {
+  let server: TestServer | undefined
+  afterEach(async () => {
+    await server?.close()
+  })
+
+  it('is limited like sign-in: after the allowed wrong codes, 429 with Retry-After, even for the right one', async () => {
+    server = await TestServer.start({ empty: true, env: { SIGN_IN_FAILURES_PER_EMAIL: '3' } })
+    for (let i = 0; i < 3; i++) expect((await server.request('/api/setup', { json: setup('AAAA-BBBB-CCCC') })).status).toBe(403)
+    const blocked = await server.request('/api/setup', { json: setup(server.setupCode!) })
+    expect(blocked.status).toBe(429)
+    expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
+    expect(await server.ctx.store.countAccounts()).toBe(0)
+  })
+})

@@ -110,3 +110,20 @@ describe('invitations', () => {
     expect((await bob.request('/api/invitations')).status).toBe(403)
   })
 })
+
+describe('guessing invitation links', () => {
+  let server: TestServer | undefined
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it('is limited per address like sign-in: wrong links run out, then even a right one waits (429)', async () => {
+    server = await TestServer.start({ env: { SIGN_IN_FAILURES_PER_ADDRESS: '4' } })
+    const alice = await server.clientFor(server.acme.alice)
+    const made = expectStatus(await alice.request<NewInvitationResult>('/api/invitations', { json: { email: 'rita@acme.test', role: 'agent' } }), 201)
+    for (let i = 0; i < 4; i++) expect((await server.request(`/api/invitations/token/inv_guess${i}`)).status).toBe(404)
+    const blocked = await server.request(`/api/invitations/token/${tokenOf(made.url)}/accept`, { json: { name: 'Rita', password: 'rita password' } })
+    expect(blocked.status).toBe(429)
+    expect(await server.ctx.store.findAgentByEmail('rita@acme.test')).toBeNull()
+  })
+})

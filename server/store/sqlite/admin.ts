@@ -86,6 +86,11 @@ export class SqliteAdminStore implements AdminStore {
     this.db.prepare('INSERT OR REPLACE INTO setup_code (id, code_hash, created_at) VALUES (1, ?, ?)').run(codeHash, now)
   }
 
+  async setupCodeMatches(codeHash: string): Promise<boolean> {
+    const stored = this.db.prepare('SELECT code_hash FROM setup_code WHERE id = 1').get() as { code_hash: string } | undefined
+    return stored !== undefined && sameHash(stored.code_hash, codeHash)
+  }
+
   async setUp(input: { codeHash: string; accountId: string; accountName: string; agent: NewAgent }, now: number) {
     return this.run((): AdminWrite<{ agent: Agent }, 'exists' | 'wrong_code'> => {
       if ((this.db.prepare('SELECT count(*) AS n FROM accounts').get() as { n: number }).n > 0) return { ok: false, reason: 'exists' }
