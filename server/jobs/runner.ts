@@ -9,6 +9,8 @@ export interface JobHandler {
   retryDelay?: (attempt: number) => number
   /** Jobs of this kind that may run at once (default 4). */
   concurrency?: number
+  /** Jobs of one group (NewJob.group) of this kind that may run at once (default: no cap). */
+  perGroup?: number
 }
 
 /** A handler's way of saying "do not try again": the job fails at once. */
@@ -28,6 +30,8 @@ interface Lane {
   handler: JobHandler
   slots: number
   running: number
+  /** Running jobs per group, for the handler's per-group cap. */
+  groups: Map<string, number>
   claiming: boolean
   /** Asked to fill while a claim was under way: claim again once it is done. */
   again: boolean
@@ -40,7 +44,8 @@ interface Lane {
  * must be safe to run twice (each makes its own side effect idempotent where the other end allows).
  *
  * Each kind has its own slots and there is no batch to wait for: a slot takes the next due job of its
- * kind as soon as it is free. A webhook receiver that takes its full timeout to answer occupies webhook
+ * kind as soon as it is free. Within a kind, a handler may cap the jobs of one group (one webhook's
+ * deliveries), so one slow receiver takes a few webhook slots, not all. A webhook receiver that takes its full timeout to answer occupies webhook
  * slots only; customers' mail goes out meanwhile (an earlier runner took 20 jobs of any kind and waited
  * for all of them, so one slow receiver held up every account's replies).
  */
@@ -57,7 +62,7 @@ export class JobRunner {
 
   register(kind: string, handler: JobHandler): void {
     const slots = Math.max(1, handler.concurrency ?? DEFAULT_CONCURRENCY)
-    this.lanes.set(kind, { kind, handler, slots, running: 0, claiming: false, again: false, timer: null })
+    this.lanes.set(kind, { kind, handler, slots, running: 0, groups: new Map(), claiming: false, again: false, timer: null })
     this.poke(kind)
   }
 
@@ -113,7 +118,8 @@ export class JobRunner {
     lane.timer = null
     lane.claiming = true
     lane.again = false
-    const claim = this.jobs.claimDue(lane.kind, this.clock.now(), LEASE_MS, free).then(
+    const cap = lane.handler.perGroup === undefined ? undefined : { perGroup: lane.handler.perGroup, running: lane.groups }
+    const claim = this.jobs.claimDue(lane.kind, this.clock.now(), LEASE_MS, free, cap).then(
       (jobs) => {
         for (const job of jobs) this.begin(lane, job)
         return jobs.length
@@ -127,6 +133,8 @@ export class JobRunner {
       claim.then((claimed) => {
         lane.claiming = false
         if (this.stopped) return
+        // Fewer than asked: nothing else is due, or only jobs of groups at their cap (a job of the
+        // group ending fills again).
         if (lane.again || claimed === free) this.fill(lane)
         else this.sleep(lane)
       }),
@@ -145,10 +153,17 @@ export class JobRunner {
   }
 
   private begin(lane: Lane, job: JobRecord): void {
+    const { group } = job
     lane.running += 1
+    if (group !== null) lane.groups.set(group, (lane.groups.get(group) ?? 0) + 1)
     this.track(
       this.runOne(lane, job).finally(() => {
         lane.running -= 1
+        if (group !== null) {
+          const left = (lane.groups.get(group) ?? 1) - 1
+          if (left === 0) lane.groups.delete(group)
+          else lane.groups.set(group, left)
+        }
         this.fill(lane)
       }),
     )

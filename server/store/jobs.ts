@@ -11,6 +11,15 @@ export interface NewJob {
   dedupeKey: string | null
   payload: unknown
   runAt: number
+  /** Jobs of one group (one webhook's deliveries) are capped together within their kind's slots, so
+   *  one slow receiver cannot take every slot of its kind. */
+  group?: string | null
+}
+
+/** How many jobs of each group may run at once, and how many run now (groups not named: none). */
+export interface GroupCap {
+  perGroup: number
+  running: ReadonlyMap<string, number>
 }
 
 export interface JobRecord {
@@ -18,6 +27,7 @@ export interface JobRecord {
   kind: string
   accountId: string | null
   payload: unknown
+  group: string | null
   status: JobStatus
   attempts: number
   runAt: number
@@ -30,7 +40,7 @@ export interface JobStore {
   /** false when a job with the same dedupe key exists already. */
   enqueue(job: NewJob, now: number): Promise<boolean>
   /** Takes due jobs of one kind (and running ones whose lease ran out) for `leaseMs`, counting the attempt. */
-  claimDue(kind: string, now: number, leaseMs: number, limit: number): Promise<JobRecord[]>
+  claimDue(kind: string, now: number, leaseMs: number, limit: number, cap?: GroupCap): Promise<JobRecord[]>
   complete(id: string, now: number): Promise<void>
   retryAt(id: string, error: string, runAt: number, now: number): Promise<void>
   fail(id: string, error: string, now: number): Promise<void>

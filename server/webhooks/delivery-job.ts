@@ -21,8 +21,10 @@ export interface DeliveryOptions {
   allowPrivate: boolean
 }
 
-/** Webhook receivers answering at once: a slow one holds one of these, never a mail slot. */
+/** Webhook receivers answering at once: a slow one holds some of these, never a mail slot. */
 const CONCURRENCY = 8
+/** Deliveries to one webhook at once: a slow receiver holds 2 of the 8 slots, other webhooks keep going. */
+const PER_WEBHOOK = 2
 
 const MAX_RETRY_MS = 3_600_000
 const JobPayload = z.object({ deliveryId: z.string() })
@@ -40,6 +42,7 @@ export const webhookRetryDelay = (baseMs: number, attempt: number, random: () =>
 export function deliveryJob(store: Store, clock: Clock, options: DeliveryOptions): JobHandler {
   return {
     concurrency: CONCURRENCY,
+    perGroup: PER_WEBHOOK,
     maxAttempts: options.maxAttempts,
     retryDelay: (attempt) => webhookRetryDelay(options.retryBaseMs, attempt),
     async run(job: JobRecord) {

@@ -68,7 +68,7 @@ export function fanOutJob(store: Store, clock: Clock, wake: (kind: string) => vo
               createdAt: now,
               deliveredAt: null,
             },
-            job: { id: clock.id(), kind: WEBHOOK_JOB, accountId: event.accountId, dedupeKey: id, payload: { deliveryId: id }, runAt: now },
+            job: { id: clock.id(), kind: WEBHOOK_JOB, accountId: event.accountId, dedupeKey: id, payload: { deliveryId: id }, runAt: now, group: hook.id },
           }
         }),
         now,

@@ -8,52 +8,58 @@ import { eventually } from '../support/eventually.ts'
 import { type AgentClient, expectStatus, TestServer } from '../support/server.ts'
 import { WebhookReceiver } from '../support/webhook-receiver.ts'
 
-// Each job kind has its own worker slots (server/jobs/runner.ts): a webhook receiver that hangs holds
-// webhook slots only. Here every webhook slot is taken by a request the receiver does not answer, and
-// replies in an Email inbox are all written (as .eml files: no SMTP_URL) while those requests still
-// hang; only then does the receiver answer. An earlier runner took 20 jobs of any kind and waited
-// for all, so the mail waited for the receiver's timeout.
+// Each job kind has its own worker slots (server/jobs/runner.ts), and one webhook takes at most 2 of
+// the 8 webhook slots. Receivers here hold their requests unanswered until the test lets them go (the
+// timeout is far longer than the test), and the order of what happens is asserted: the mail is all
+// out, or the other webhook all delivered, while those requests still hang. An earlier runner took 20
+// jobs of any kind and waited for all, so the mail waited for the slowest receiver's timeout.
 
 const WEBHOOK_SLOTS = 8
+const PER_WEBHOOK = 2
 const REPLIES = 5
 
-describe('a slow webhook receiver never delays mail', () => {
+describe('slow webhook receivers', () => {
   let server: TestServer
-  let receiver: WebhookReceiver
   let alice: AgentClient
-  let release: () => void = () => undefined
+  const receivers: WebhookReceiver[] = []
+  const releases: (() => void)[] = []
 
   beforeAll(async () => {
-    // The timeout is far longer than the test: the hanging requests end only when the receiver answers.
     server = await TestServer.start({ env: { WEBHOOK_ALLOW_PRIVATE: '1', WEBHOOK_TIMEOUT_MS: '60000' } })
     alice = await server.clientFor(server.acme.alice)
-    receiver = await WebhookReceiver.start()
   })
   afterAll(async () => {
-    release()
-    await receiver.close()
+    for (const release of releases) release()
+    for (const receiver of receivers) await receiver.close()
     await server.close()
   })
 
-  it('sends every reply while the webhook deliveries are still hanging', async () => {
-    const gate = new Promise<void>((resolve) => (release = resolve))
+  /** A receiver with its webhook; 'hang' receivers answer 200 only once `release` is called. */
+  async function hook(mode: 'hang' | 'answer') {
+    const receiver = await WebhookReceiver.start()
+    receivers.push(receiver)
     const arrived: string[] = []
+    let release: () => void = () => undefined
+    const gate = new Promise<void>((resolve) => (release = resolve))
+    releases.push(release)
     receiver.answer = async (delivery) => {
       arrived.push(delivery.deliveryId)
-      await gate
+      if (mode === 'hang') await gate
       return 200
     }
-    const { secret } = expectStatus(
-      await alice.request<WebhookWithSecret>('/api/webhooks', {
-        json: { url: receiver.url, events: ['message.created', 'conversation.status_changed', 'conversation.assignee_changed'] },
-      }),
+    const { webhook, secret } = expectStatus(
+      await alice.request<WebhookWithSecret>('/api/webhooks', { json: { url: receiver.url, events: ['message.created'] } }),
       201,
     )
     receiver.secret = secret
+    return { receiver, arrived, release, id: webhook.id }
+  }
 
-    // More events than webhook slots: every slot ends up waiting on the receiver, one is queued.
-    for (let i = 0; i <= WEBHOOK_SLOTS; i++) await server.customerWrites({ email: `busy${i}@customer.test` }, `Message ${i}`)
-    await eventually(() => expect(arrived).toHaveLength(WEBHOOK_SLOTS))
+  it('every reply is mailed while every webhook slot waits on a receiver', async () => {
+    const hanging = await Promise.all(Array.from({ length: WEBHOOK_SLOTS / PER_WEBHOOK }, () => hook('hang')))
+    // Three events for four webhooks: every slot ends up waiting, and deliveries are queued behind.
+    for (let i = 0; i < 3; i++) await server.customerWrites({ email: `busy${i}@customer.test` }, `Message ${i}`)
+    await eventually(() => expect(hanging.map((h) => h.arrived.length)).toEqual(hanging.map(() => PER_WEBHOOK)))
 
     const inbox = await addEmailInbox(server)
     await sendMail(server.ctx.email.inboundPort!, { from: 'Dana <dana@customer.test>', to: SUPPORT_ADDRESS, subject: 'Order', text: 'Where is it?' })
@@ -66,16 +72,35 @@ describe('a slow webhook receiver never delays mail', () => {
     }
 
     await eventually(() => expect(files.filter((f) => !existsSync(f))).toEqual([]), { timeout: 10_000 })
-    // Every mail is out, and the receiver has answered nothing yet: the webhook slots are all still
-    // waiting on it, and the deliveries queued behind them have not started.
-    expect(receiver.log).toEqual([])
-    expect(arrived).toHaveLength(WEBHOOK_SLOTS)
+    // Every mail is out, and no receiver has answered anything yet: the webhook slots all still wait.
+    expect(hanging.flatMap((h) => h.receiver.log)).toEqual([])
+    expect(hanging.map((h) => h.arrived.length)).toEqual(hanging.map(() => PER_WEBHOOK))
 
-    release()
-    // The customers' messages, the mail's and the replies: each delivered once the receiver answers.
-    const expected = WEBHOOK_SLOTS + 1 + 1 + REPLIES
-    await eventually(() => expect(receiver.of('message.created')).toHaveLength(expected), { timeout: 10_000 })
-    expect(new Set(receiver.deliveries.map((d) => d.deliveryId)).size).toBe(receiver.deliveries.length)
-    expect(receiver.rejected).toEqual([])
+    for (const h of hanging) h.release()
+    // The customers' messages, the mail's and the replies: each delivered to each, once answered.
+    const events = 3 + 1 + REPLIES
+    await eventually(() => expect(hanging.map((h) => h.receiver.of('message.created').length)).toEqual(hanging.map(() => events)), { timeout: 15_000 })
+    for (const h of hanging) {
+      expect(new Set(h.receiver.deliveries.map((d) => d.deliveryId)).size).toBe(events)
+      expect(h.receiver.rejected).toEqual([])
+      expectStatus(await alice.request(`/api/webhooks/${h.id}`, { method: 'DELETE' }), 204)
+    }
+  })
+
+  it("one webhook's hanging receiver holds two webhook slots: another webhook's deliveries go on", async () => {
+    const slow = await hook('hang')
+    const healthy = await hook('answer')
+    const sent: string[] = []
+    for (let i = 0; i < 6; i++) sent.push((await server.customerWrites({ email: `burst${i}@customer.test` }, `Burst ${i}`)).messageId)
+
+    await eventually(() => expect(healthy.receiver.of('message.created').map((d) => d.body.data.message.id).sort()).toEqual([...sent].sort()))
+    // All delivered elsewhere, while the slow receiver still holds its first two, unanswered.
+    expect(slow.arrived).toHaveLength(PER_WEBHOOK)
+    expect(slow.receiver.log).toEqual([])
+
+    slow.release()
+    await eventually(() => expect(slow.receiver.of('message.created')).toHaveLength(sent.length), { timeout: 15_000 })
+    expect(healthy.receiver.rejected).toEqual([])
+    expect(slow.receiver.rejected).toEqual([])
   })
 })

@@ -1,11 +1,12 @@
 import type Database from 'better-sqlite3'
-import type { JobRecord, JobStore, NewJob } from '../jobs.ts'
+import type { GroupCap, JobRecord, JobStore, NewJob } from '../jobs.ts'
 
 interface JobColumns {
   id: string
   kind: string
   account_id: string | null
   payload: string
+  group_key: string | null
   status: JobRecord['status']
   attempts: number
   run_at: number
@@ -19,6 +20,7 @@ const toJob = (r: JobColumns): JobRecord => ({
   kind: r.kind,
   accountId: r.account_id,
   payload: JSON.parse(r.payload) as unknown,
+  group: r.group_key,
   status: r.status,
   attempts: r.attempts,
   runAt: r.run_at,
@@ -35,10 +37,10 @@ const toJob = (r: JobColumns): JobRecord => ({
 export function insertJob(db: Database.Database, job: NewJob, now: number): boolean {
   const result = db
     .prepare(
-      `INSERT INTO jobs (id, kind, account_id, dedupe_key, payload, status, run_at, created_at, updated_at)
-       VALUES (?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
+      `INSERT INTO jobs (id, kind, account_id, dedupe_key, payload, group_key, status, run_at, created_at, updated_at)
+       VALUES (?, ?, ?, ?, ?, ?, 'pending', ?, ?, ?) ON CONFLICT (dedupe_key) DO NOTHING`,
     )
-    .run(job.id, job.kind, job.accountId, job.dedupeKey, JSON.stringify(job.payload), job.runAt, now, now)
+    .run(job.id, job.kind, job.accountId, job.dedupeKey, JSON.stringify(job.payload), job.group ?? null, job.runAt, now, now)
   return result.changes === 1
 }
 
@@ -49,16 +51,35 @@ export class SqliteJobStore implements JobStore {
     return insertJob(this.db, job, now)
   }
 
-  async claimDue(kind: string, now: number, leaseMs: number, limit: number): Promise<JobRecord[]> {
+  async claimDue(kind: string, now: number, leaseMs: number, limit: number, cap?: GroupCap): Promise<JobRecord[]> {
+    const perGroup = cap?.perGroup ?? Number.MAX_SAFE_INTEGER
+    const running = cap?.running ?? new Map<string, number>()
+    const full = [...running].filter(([, n]) => n >= perGroup).map(([group]) => group)
     // IMMEDIATE: another process claiming at the same moment waits for this one instead of taking
     // the same rows from a snapshot that is about to be stale.
     return this.db.transaction(() => {
-      const rows = this.db
+      // At most `perGroup` candidates per group, none from a full one: a burst of one group's jobs
+      // does not crowd the others out of the candidates.
+      const candidates = this.db
         .prepare(
-          `SELECT * FROM jobs WHERE kind = ? AND ((status = 'pending' AND run_at <= ?) OR (status = 'running' AND locked_until <= ?))
-           ORDER BY run_at LIMIT ?`,
+          `SELECT * FROM (
+             SELECT *, row_number() OVER (PARTITION BY coalesce(group_key, id) ORDER BY run_at) AS nth FROM jobs
+             WHERE kind = ? AND ((status = 'pending' AND run_at <= ?) OR (status = 'running' AND locked_until <= ?))
+               AND (group_key IS NULL OR group_key NOT IN (SELECT value FROM json_each(?)))
+           ) WHERE nth <= ? ORDER BY run_at LIMIT ?`,
         )
-        .all(kind, now, now, limit) as JobColumns[]
+        .all(kind, now, now, JSON.stringify(full), Math.min(perGroup, limit), limit * Math.min(perGroup, limit)) as JobColumns[]
+      const taken = new Map<string, number>()
+      const rows: JobColumns[] = []
+      for (const r of candidates) {
+        if (rows.length === limit) break
+        if (r.group_key !== null) {
+          const n = (running.get(r.group_key) ?? 0) + (taken.get(r.group_key) ?? 0)
+          if (n >= perGroup) continue
+          taken.set(r.group_key, (taken.get(r.group_key) ?? 0) + 1)
+        }
+        rows.push(r)
+      }
       const claim = this.db.prepare(
         `UPDATE jobs SET status = 'running', locked_until = ?, attempts = attempts + 1, updated_at = ? WHERE id = ?`,
       )

@@ -259,4 +259,8 @@ export const migrations: string[] = [
   ALTER TABLE webhook_deliveries ADD COLUMN event_id TEXT;
   CREATE UNIQUE INDEX webhook_deliveries_event ON webhook_deliveries(event_id, webhook_id);
   `,
+  // Jobs of one group (a webhook's deliveries) share a cap within their kind's slots.
+  `
+  ALTER TABLE jobs ADD COLUMN group_key TEXT;
+  `,
 ]

@@ -36,8 +36,8 @@ describe('job runner slots', () => {
       }),
   })
   const quick = (done: string[], concurrency: number) => ({ concurrency, run: async (job: JobRecord) => void done.push((job.payload as { name: string }).name) })
-  const enqueue = (kind: string, name: string, runAt = Date.now() - 1_000) =>
-    runner.enqueue({ kind, accountId: null, dedupeKey: null, payload: { name }, runAt })
+  const enqueue = (kind: string, name: string, runAt = Date.now() - 1_000, group: string | null = null) =>
+    runner.enqueue({ kind, accountId: null, dedupeKey: null, payload: { name }, runAt, group })
 
   it('runs every job of one kind while all the slots of another kind hang', async () => {
     setUp()
@@ -71,5 +71,19 @@ describe('job runner slots', () => {
     const jobs = await store.jobs.list('mixed', null, 10)
     expect(jobs.filter((j) => j.status === 'done')).toHaveLength(2)
     expect(jobs.filter((j) => j.status === 'running')).toHaveLength(2)
+  })
+
+  it("caps one group's running jobs, and a burst of that group does not keep another group's jobs waiting", async () => {
+    setUp()
+    const started: string[] = []
+    runner.register('grouped', { ...hanging(started), concurrency: 4, perGroup: 2 })
+    runner.start()
+    // Ten older jobs of group A, then one of group B: B runs beside A's two, A's others wait.
+    for (let i = 0; i < 10; i++) await enqueue('grouped', `a${i}`, Date.now() - 10_000 + i, 'A')
+    await enqueue('grouped', 'b0', Date.now() - 1_000, 'B')
+    await eventually(() => expect([...started].sort()).toEqual(['a0', 'a1', 'b0']))
+    gates.shift()!()
+    await eventually(() => expect(started).toHaveLength(4))
+    expect(started[3]).toBe('a2')
   })
 })
