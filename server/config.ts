@@ -15,6 +15,11 @@ const Env = z.object({
   STATIC_DIR: z.string().default('./dist'),
   /** Incoming mail for the Email inboxes' addresses (SMTP; 0 picks a free port). */
   SMTP_INBOUND_PORT: z.coerce.number().int().min(0).max(65535).default(2525),
+  /** Incoming SMTP's bounds: connections at once (more are told 421), the largest mail (refused with
+   *  552 as soon as it goes over, not after reading it all), and how long a silent connection lasts. */
+  SMTP_MAX_CLIENTS: z.coerce.number().int().min(1).default(50),
+  SMTP_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(50 * 1024 * 1024).default(50 * 1024 * 1024),
+  SMTP_SOCKET_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
   /** Where replies are sent (smtp:// or smtps://); unset, they are written to DATA_DIR/outbound-mail. */
   SMTP_URL: z.string().regex(/^smtps?:\/\/[^\s]+$/, 'an smtp:// or smtps:// URL').optional(),
   /** A fixed sender name for replies; unset, the agent's name. */
@@ -55,6 +60,7 @@ export interface Config {
   docIdleMs: number
   staticDir: string
   smtpInboundPort: number
+  smtpInbound: { maxClients: number; maxMessageBytes: number; socketTimeoutMs: number }
   smtpUrl: string | undefined
   mailFromName: string | undefined
   webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number; allowPrivate: boolean }
@@ -82,6 +88,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     docIdleMs: e.DOC_IDLE_MS,
     staticDir: path.resolve(e.STATIC_DIR),
     smtpInboundPort: e.SMTP_INBOUND_PORT,
+    smtpInbound: { maxClients: e.SMTP_MAX_CLIENTS, maxMessageBytes: e.SMTP_MAX_MESSAGE_BYTES, socketTimeoutMs: e.SMTP_SOCKET_TIMEOUT_MS },
     smtpUrl: e.SMTP_URL,
     mailFromName: e.MAIL_FROM_NAME,
     webhooks: {

@@ -78,8 +78,10 @@ export class MessageService {
     body: string,
     id: string = this.clock.id(),
     attachments: Message['attachments'] = [],
+    /** Incoming email only (Message.senderVerified). */
+    senderVerified?: boolean,
   ): Promise<Message> {
-    return this.add({ id, accountId, conversationId, kind: 'incoming', body, authorAgentId: null, attachments })
+    return this.add({ id, accountId, conversationId, kind: 'incoming', body, authorAgentId: null, attachments, ...(senderVerified === undefined ? {} : { senderVerified }) })
   }
 
   async addActivity(accountId: string, conversationId: string, text: string): Promise<Message> {

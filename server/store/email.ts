@@ -1,6 +1,8 @@
 // Email threading: which RFC 5322 Message-ID is which message of which conversation, both for mail
 // that came in and for mail we sent. Threading a customer's mail (In-Reply-To, References), refusing a
 // second delivery of the same mail, and building our replies' thread headers all read this table.
+// A mail is known by its account, its sender and its Message-ID together: anyone can write any
+// Message-ID, so a copy from someone else (a spoofed first copy) must never hide the real mail.
 
 export type EmailDirection = 'inbound' | 'outbound'
 
@@ -8,6 +10,8 @@ export interface EmailRecord {
   /** With its angle brackets, as in the header: `<abc@example.net>`. */
   rfcMessageId: string
   accountId: string
+  /** Who sent it, in lower case: the From address of a mail we received, the inbox's address of ours. */
+  sender: string
   conversationId: string
   /** The message it became (inbound) or was sent for (outbound). */
   messageId: string | null
@@ -18,10 +22,10 @@ export interface EmailRecord {
 }
 
 export interface EmailStore {
-  /** false when this Message-ID is recorded already (the first record stays as it is). */
+  /** false when this account has this Message-ID from this sender already (the first record stays). */
   record(record: EmailRecord): Promise<boolean>
-  get(rfcMessageId: string): Promise<EmailRecord | null>
-  /** The account's records among these Message-IDs (in no particular order). */
+  get(accountId: string, sender: string, rfcMessageId: string): Promise<EmailRecord | null>
+  /** The account's records among these Message-IDs, whoever sent them (in no particular order). */
   findMany(accountId: string, rfcMessageIds: string[]): Promise<EmailRecord[]>
   /** The conversation's mails whose messages are older than `beforeSeq`, oldest first. */
   threadBefore(conversationId: string, beforeSeq: number): Promise<EmailRecord[]>

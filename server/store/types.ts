@@ -58,6 +58,8 @@ export interface NewMessage {
   createdAt: number
   /** Uploaded files to attach; they become the message's in the same transaction. */
   attachments?: Attachment[]
+  /** Incoming email only: whether the sender could be verified (Message.senderVerified). */
+  senderVerified?: boolean
   /** Work the message causes (its mail, its webhooks), queued in the same transaction, only if the
    *  message is new (transactional outbox). */
   jobs?: NewJob[]

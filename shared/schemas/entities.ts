@@ -93,6 +93,9 @@ export const Message = z.object({
   createdAt: Timestamp,
   seq: z.number().int().positive(),
   attachments: z.array(Attachment).default([]),
+  /** An incoming email's sender could not be verified (its From domain is not the envelope sender's,
+   *  or a relay's DMARC check failed): false. Absent for everything that is not an incoming email. */
+  senderVerified: z.boolean().optional(),
 })
 export type Message = z.infer<typeof Message>
 

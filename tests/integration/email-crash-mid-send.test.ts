@@ -69,7 +69,7 @@ describe('Email channel: the server is killed in the middle of sending a reply',
     const accountId = (await store.findAgentByEmail('alice@example.com'))!.accountId
     const [job] = await store.jobs.list(SEND_JOB, accountId, 10)
     expect(job).toMatchObject({ status: 'running', attempts: 1 })
-    expect(await store.email.get(rfcId)).toMatchObject({ direction: 'outbound', messageId: id })
+    expect(await store.email.get(accountId, 'support@acme.test', rfcId)).toMatchObject({ direction: 'outbound', messageId: id })
     await store.jobs.retryAt(job!.id, 'the process holding the lease died', Date.now(), Date.now())
     await store.close()
 

@@ -1,7 +1,9 @@
 import type { AppContext } from '../../app-context.ts'
 import { EmailReceiver } from './inbound-mail.ts'
+import { MailReaderPool } from './mail-reader-pool.ts'
 import { EmailSender } from './outbound-mail.ts'
 import { SmtpInbound } from './smtp-inbound.ts'
+import { durableDelivery } from './durable-delivery.ts'
 import { createMailTransport, type MailTransport } from './transport.ts'
 
 type Deps = Pick<
@@ -16,6 +18,7 @@ type Deps = Pick<
  */
 export class EmailChannel {
   private inbound: SmtpInbound | null = null
+  private reader: MailReaderPool | null = null
   private transport: MailTransport | null = null
   private detach: (() => void) | null = null
   private port: number | null = null
@@ -40,7 +43,10 @@ export class EmailChannel {
     this.transport = createMailTransport(d.config.smtpUrl, d.config.dataDir)
     const sender = new EmailSender({ ...d, transport: this.transport, fromName: d.config.mailFromName, retries: d.config.mailRetries })
     this.detach = sender.attach()
-    this.inbound = new SmtpInbound(new EmailReceiver(d))
+    // Two workers: one hostile mail (slow to read) does not hold up the next; more would only
+    // compete with the server for the machine's cores.
+    this.reader = new MailReaderPool({ size: 2, timeoutMs: 60_000, maxHeapMb: 512, inlineMaxBytes: 64 * 1024 })
+    this.inbound = new SmtpInbound(durableDelivery(new EmailReceiver({ ...d, reader: this.reader }), d.store), d.config.smtpInbound)
     try {
       this.port = await this.inbound.listen(d.config.smtpInboundPort, d.config.host)
     } catch (error) {
@@ -55,6 +61,8 @@ export class EmailChannel {
     this.detach = null
     await this.inbound?.close()
     this.inbound = null
+    await this.reader?.close()
+    this.reader = null
     this.port = null
     this.transport?.close()
   }

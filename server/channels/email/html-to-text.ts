@@ -1,137 +1,193 @@
 // A customer's HTML is never shown as HTML in the app: a mail with only an HTML part is turned into
 // plain text here, and the text is what is stored. Nothing of the markup survives but line breaks,
 // list dashes and link targets; scripts, styles and the quoted history are dropped with their content.
-// Pure, and tolerant of broken markup (an unclosed element swallows the rest, nothing more).
+//
+// The markup is read by a real HTML parser (htmlparser2, through html-to-text), in one linear pass:
+// the regex tokenizer this replaces rescanned the rest of the input at every unclosed "<a", so 80 KB
+// of "<a<a<a…" held the event loop for 5.5 s. Every element is formatted by our own formatters below
+// (html-to-text's own layout upper-cases headings and draws tables), html-to-text giving the parse,
+// the walk and the whitespace rules. It is still synchronous work proportional to the input: the mail
+// channel runs it in a worker (mail-parser-pool.ts) on a bounded input (MAX_HTML_CHARS).
+import { tooDeepAt } from './html-depth.ts'
+import { compile, type DomNode, type FormatCallback, type HtmlToTextOptions as LibOptions, type SelectorDefinition } from 'html-to-text'
+
+/** HTML past this many characters is not converted; the text says so (see htmlToText). */
+export const MAX_HTML_CHARS = 4 * 1024 * 1024
+/** Elements nested deeper than this end the conversion: the parser's cost grows with the depth (see
+ *  html-depth.ts) and html-to-text walks the tree recursively. Real mail nests far less. */
+export const MAX_DEPTH = 256
 
 /** Elements whose content is never text for a reader. */
-const DROPPED = new Set(['script', 'style', 'head', 'title', 'template', 'noscript', 'svg', 'math', 'object', 'iframe', 'select'])
+const DROPPED = ['script', 'style', 'head', 'title', 'template', 'noscript', 'svg', 'math', 'object', 'iframe', 'select', 'img']
 /** Elements that start and end a line. */
-const BLOCKS = new Set([
-  'address', 'article', 'aside', 'blockquote', 'center', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure',
-  'footer', 'form', 'header', 'hr', 'main', 'nav', 'ol', 'pre', 'section', 'table', 'tbody', 'thead', 'tfoot', 'tr', 'ul',
-])
-/** Elements that stand apart as paragraphs. */
-const PARAGRAPHS = new Set(['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6'])
-/** Elements that never have content or an end tag. */
-const VOID = new Set(['area', 'base', 'br', 'col', 'embed', 'hr', 'img', 'input', 'link', 'meta', 'param', 'source', 'track', 'wbr'])
-
+const BLOCKS = [
+  'address', 'article', 'aside', 'center', 'dd', 'div', 'dl', 'dt', 'fieldset', 'figcaption', 'figure',
+  'footer', 'form', 'header', 'main', 'nav', 'section', 'table', 'tbody', 'thead', 'tfoot', 'tr',
+]
+/** Elements that stand apart as paragraphs (a list too, with a blank line before and after). */
+const PARAGRAPHS = ['p', 'h1', 'h2', 'h3', 'h4', 'h5', 'h6', 'ul', 'ol']
 /** Wrappers mail programs put around the quoted history (Gmail, Thunderbird, Yahoo, Proton). */
-const QUOTE_CLASSES = /(^|\s)(gmail_quote|gmail_attr|moz-cite-prefix|yahoo_quoted|protonmail_quote)(\s|$)/
+const QUOTE_CLASSES = ['gmail_quote', 'gmail_attr', 'moz-cite-prefix', 'yahoo_quoted', 'protonmail_quote']
 /** Outlook marks where the history starts; it is not wrapped, so everything after it goes. */
-const HISTORY_IDS = new Set(['appendonsend', 'divrplyfwdmsg', 'mail-editor-reference-message-container'])
-
-const TOKEN = /<!--[\s\S]*?(?:-->|$)|<!\[CDATA\[[\s\S]*?(?:\]\]>|$)|<[!?][^>]*>?|<(\/?)([a-zA-Z][\w:-]*)((?:"[^"]*"|'[^']*'|[^'">])*)>/y
+const HISTORY_IDS = ['appendonsend', 'divrplyfwdmsg', 'mail-editor-reference-message-container']
 
 export interface HtmlToTextOptions {
   /** Keep blockquotes and the other quote wrappers (for a mail that is nothing but a quote). */
   keepQuotes?: boolean
 }
 
-export function htmlToText(html: string, options: HtmlToTextOptions = {}): string {
-  const out: string[] = []
-  /** The element whose subtree is being dropped, and how deep in same-named elements we are. */
-  let skipping: { tag: string; depth: number } | null = null
-  const links: { href: string | null; at: number }[] = []
-  let i = 0
-  while (i < html.length) {
-    const lt = html.indexOf('<', i)
-    if (lt !== i) {
-      const end = lt === -1 ? html.length : lt
-      if (!skipping) out.push(collapse(decodeEntities(html.slice(i, end))))
-      i = end
-      continue
-    }
-    TOKEN.lastIndex = i
-    const match = TOKEN.exec(html)
-    if (!match) {
-      // A "<" that starts no tag ("a < b") is text.
-      if (!skipping) out.push('<')
-      i += 1
-      continue
-    }
-    i = TOKEN.lastIndex
-    const [, closing, rawTag, attributes = ''] = match
-    if (!rawTag) continue // comment, doctype, processing instruction, CDATA
-    const tag = rawTag.toLowerCase()
-    if (skipping) {
-      if (tag === skipping.tag && !VOID.has(tag)) skipping.depth += closing ? -1 : 1
-      if (skipping.depth === 0) skipping = null
-      continue
-    }
-    if (closing) {
-      closeElement(tag, out, links)
-      continue
-    }
-    const id = attribute(attributes, 'id')?.toLowerCase()
-    if (!options.keepQuotes && id && HISTORY_IDS.has(id)) break
-    const quote = tag === 'blockquote' || QUOTE_CLASSES.test(attribute(attributes, 'class') ?? '')
-    if (DROPPED.has(tag) || (quote && !options.keepQuotes)) {
-      if (!VOID.has(tag) && !/\/\s*$/.test(attributes)) skipping = { tag, depth: 1 }
-      continue
-    }
-    openElement(tag, attributes, out, links)
+/** One conversion's state: whether Outlook's history marker has been passed (all after it is dropped). */
+interface Pass {
+  cut: boolean
+}
+
+// html-to-text 10 hands the metadata given to a compiled converter to every formatter as
+// builder.metadata; @types/html-to-text (9.x) does not know it yet.
+const passOf = (builder: object): Pass => (builder as { metadata: Pass }).metadata
+
+/** Every formatter stops at the history marker: nothing after it is written. */
+const guarded =
+  (format: FormatCallback): FormatCallback =>
+  (elem, walk, builder, options) => {
+    if (!passOf(builder).cut) format(elem, walk, builder, options)
   }
-  return finish(out.join(''))
+
+/** Children are walked one by one, so that the walk stops right at the marker, wherever it is. */
+const walkUntilCut = (walk: Parameters<FormatCallback>[1], nodes: DomNode[] | undefined, builder: Parameters<FormatCallback>[2]) => {
+  for (const node of nodes ?? []) {
+    if (passOf(builder).cut) return
+    walk([node], builder)
+  }
 }
 
-function openElement(tag: string, attributes: string, out: string[], links: { href: string | null; at: number }[]): void {
-  if (tag === 'br') out.push('\n')
-  else if (tag === 'li') out.push('\n- ')
-  else if (PARAGRAPHS.has(tag)) out.push('\n\n')
-  else if (BLOCKS.has(tag)) out.push('\n')
-  else if (tag === 'td' || tag === 'th') out.push(' ')
-  else if (tag === 'a') links.push({ href: safeHref(attribute(attributes, 'href')), at: out.length })
-}
-
-function closeElement(tag: string, out: string[], links: { href: string | null; at: number }[]): void {
-  if (PARAGRAPHS.has(tag)) out.push('\n\n')
-  else if (BLOCKS.has(tag)) out.push('\n')
-  else if (tag === 'a') {
-    const link = links.pop()
-    if (!link?.href) return
-    const text = out.slice(link.at).join('').trim()
-    const target = link.href.replace(/^mailto:/i, '')
+const formatters: Record<string, FormatCallback> = {
+  inline: guarded((elem, walk, builder) => walkUntilCut(walk, elem.children, builder)),
+  block: guarded((elem, walk, builder) => {
+    builder.openBlock({ leadingLineBreaks: 1 })
+    walkUntilCut(walk, elem.children, builder)
+    builder.closeBlock({ trailingLineBreaks: 1 })
+  }),
+  paragraph: guarded((elem, walk, builder) => {
+    builder.openBlock({ leadingLineBreaks: 2 })
+    walkUntilCut(walk, elem.children, builder)
+    builder.closeBlock({ trailingLineBreaks: 2 })
+  }),
+  listItem: guarded((elem, walk, builder) => {
+    // html-to-text gives an empty block its first child's leading breaks: the list's blank line
+    // before it is asked for by its first item.
+    const first = elem.parent?.children.find((node) => node.type === 'tag') === elem
+    builder.openBlock({ leadingLineBreaks: first ? 2 : 1 })
+    builder.addLiteral('- ')
+    walkUntilCut(walk, elem.children, builder)
+    builder.closeBlock({ trailingLineBreaks: 1 })
+  }),
+  cell: guarded((elem, walk, builder) => {
+    builder.addInline(' ')
+    walkUntilCut(walk, elem.children, builder)
+    builder.addInline(' ')
+  }),
+  lineBreak: guarded((_elem, _walk, builder) => builder.addLineBreak()),
+  rule: guarded((_elem, _walk, builder) => {
+    builder.openBlock({ leadingLineBreaks: 1 })
+    builder.closeBlock({ trailingLineBreaks: 1 })
+  }),
+  /** Whitespace as written, like a reader sees it. */
+  preformatted: guarded((elem, walk, builder) => {
+    builder.openBlock({ isPre: true, leadingLineBreaks: 1 })
+    walkUntilCut(walk, elem.children, builder)
+    builder.closeBlock({ trailingLineBreaks: 1 })
+  }),
+  anchor: guarded((elem, walk, builder) => {
+    const href = safeHref(elem.attribs?.href)
+    if (!href) return walkUntilCut(walk, elem.children, builder)
+    let text = ''
+    builder.pushWordTransform((word: string) => {
+      text += word
+      return word
+    })
+    walkUntilCut(walk, elem.children, builder)
+    builder.popWordTransform()
+    if (passOf(builder).cut) return
     // The link's target matters to the agent (a customer's "click here"); a bare URL is said once.
-    if (text !== target && text !== link.href) out.push(` (${link.href})`)
-  }
+    if (text !== href.replace(/^mailto:/i, '') && text !== href) builder.addInline(` (${href})`, { noWordTransform: true })
+  }),
+  historyMarker: (_elem, _walk, builder) => {
+    passOf(builder).cut = true
+  },
+  skip: () => undefined,
 }
 
-/** Only targets worth reading out: web and mail addresses. */
-function safeHref(href: string | null): string | null {
-  const value = href === null ? null : decodeEntities(href).trim()
+/** Only targets worth reading out: web and mail addresses (the parser has decoded entities). */
+function safeHref(href: string | undefined): string | null {
+  const value = href?.trim()
   return value && /^(https?:\/\/|mailto:)[^\s]+$/i.test(value) ? value : null
 }
 
-function attribute(attributes: string, name: string): string | null {
-  const match = new RegExp(`(?:^|\\s)${name}\\s*=\\s*(?:"([^"]*)"|'([^']*)'|([^\\s"'>]+))`, 'i').exec(attributes)
-  return match ? (match[1] ?? match[2] ?? match[3] ?? '') : null
+function selectors(keepQuotes: boolean): SelectorDefinition[] {
+  const quote = keepQuotes ? 'block' : 'skip'
+  return [
+    { selector: '*', format: 'inline' },
+    ...DROPPED.map((tag) => ({ selector: tag, format: 'skip' })),
+    ...BLOCKS.map((tag) => ({ selector: tag, format: 'block' })),
+    ...PARAGRAPHS.map((tag) => ({ selector: tag, format: 'paragraph' })),
+    { selector: 'li', format: 'listItem' },
+    { selector: 'td', format: 'cell' },
+    { selector: 'th', format: 'cell' },
+    { selector: 'br', format: 'lineBreak' },
+    { selector: 'hr', format: 'rule' },
+    { selector: 'pre', format: 'preformatted' },
+    { selector: 'a', format: 'anchor' },
+    { selector: 'blockquote', format: quote },
+    ...QUOTE_CLASSES.map((name) => ({ selector: `.${name}`, format: quote })),
+    // Attribute values are matched as written; Outlook spells these ids in several cases.
+    ...(keepQuotes ? [] : HISTORY_IDS.map((id) => ({ selector: `[id="${id}" i]`, format: 'historyMarker' }))),
+  ]
 }
 
-/** HTML whitespace is one space wherever it is; lines come from the elements, not the source. */
-const collapse = (text: string): string => text.replace(/[ \t\n\r\f]+/g, ' ')
+/** An element no mail uses, around the input: only an end tag of its own name closes it. */
+const WRAPPER = 'x-support-inbox-mail'
+
+const libOptions = (keepQuotes: boolean): LibOptions => ({
+  wordwrap: false,
+  formatters,
+  selectors: selectors(keepQuotes),
+  // The whole input, text at its top level too, is read through our formatters (see htmlToText).
+  baseElements: { selectors: [WRAPPER], returnDomByDefault: true },
+  // The input is bounded before (see htmlToText); this only keeps the recursion safe should the two disagree.
+  limits: { maxDepth: MAX_DEPTH + 8, ellipsis: '', maxInputLength: undefined },
+  // Mail programs glue words with no-break spaces and hide soft hyphens and joiners in them: the
+  // stored text is for reading and searching, so they become what a reader sees.
+  encodeCharacters: { '\u00a0': ' ', '\u00ad': '', '\u200c': '', '\u200d': '' },
+})
+
+type Converter = (html: string, metadata: Pass) => string
+const withoutQuotes = compile(libOptions(false)) as Converter
+const withQuotes = compile(libOptions(true)) as Converter
+
+/**
+ * The text of an HTML mail part. Input past MAX_HTML_CHARS, or from where it nests deeper than
+ * MAX_DEPTH, is not read, and the text ends by saying so: an agent must never mistake a cut text for
+ * the whole of what the customer sent.
+ */
+export function htmlToText(html: string, options: HtmlToTextOptions = {}): string {
+  const tooLong = html.length > MAX_HTML_CHARS
+  const bounded = tooLong ? html.slice(0, MAX_HTML_CHARS) : html
+  const deepAt = tooDeepAt(bounded, MAX_DEPTH)
+  const input = deepAt === null ? bounded : bounded.slice(0, deepAt)
+  const convert = options.keepQuotes ? withQuotes : withoutQuotes
+  const text = finish(convert(`<${WRAPPER}>${input}</${WRAPPER}>`, { cut: false } satisfies Pass))
+  const note = deepAt !== null ? TOO_DEEP_NOTE : tooLong ? TOO_LONG_NOTE : null
+  return note ? `${text}\n\n${note}`.trim() : text
+}
+
+export const TOO_LONG_NOTE = `[The rest of this HTML mail was not converted: it is longer than ${MAX_HTML_CHARS / 1024 / 1024} MB]`
+export const TOO_DEEP_NOTE = `[The rest of this HTML mail was not converted: its elements are nested more than ${MAX_DEPTH} deep]`
 
 function finish(text: string): string {
   return text
     .split('\n')
-    .map((line) => line.replace(/^ +| +$/g, ''))
+    .map((line) => line.replace(/^[ \t]+|[ \t]+$/g, ''))
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
     .trim()
-}
-
-const NAMED: Record<string, string> = {
-  amp: '&', lt: '<', gt: '>', quot: '"', apos: "'", nbsp: ' ', shy: '', zwnj: '', zwj: '',
-  copy: '©', reg: '®', trade: '™', hellip: '…', mdash: '—', ndash: '–', lsquo: '‘', rsquo: '’', ldquo: '“',
-  rdquo: '”', laquo: '«', raquo: '»', bull: '•', middot: '·', euro: '€', pound: '£', yen: '¥', cent: '¢',
-  sect: '§', deg: '°', times: '×', divide: '÷', auml: 'ä', ouml: 'ö', uuml: 'ü', Auml: 'Ä', Ouml: 'Ö',
-  Uuml: 'Ü', szlig: 'ß', eacute: 'é', egrave: 'è', agrave: 'à', ccedil: 'ç', ntilde: 'ñ',
-}
-
-export function decodeEntities(text: string): string {
-  return text.replace(/&(#\d{1,7}|#[xX][0-9a-fA-F]{1,6}|[a-zA-Z][a-zA-Z0-9]{1,31});?/g, (whole, name: string) => {
-    if (name[0] !== '#') return NAMED[name] ?? whole
-    const code = name[1] === 'x' || name[1] === 'X' ? parseInt(name.slice(2), 16) : parseInt(name.slice(1), 10)
-    const valid = code > 0 && code <= 0x10ffff && !(code >= 0xd800 && code <= 0xdfff)
-    return valid ? String.fromCodePoint(code) : '\ufffd'
-  })
 }

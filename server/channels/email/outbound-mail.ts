@@ -117,6 +117,8 @@ export class EmailSender implements JobHandler {
     await store.email.record({
       rfcMessageId: rfcId,
       accountId: message.accountId,
+      // Our reply coming back to us (a forwarding loop) is then known as ours.
+      sender: inboxAddress.toLowerCase(),
       conversationId: conversation.id,
       messageId: message.id,
       direction: 'outbound',

@@ -1,8 +1,15 @@
 import type { AddressInfo } from 'node:net'
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server'
 
-/** The largest mail accepted (announced with SIZE, so well-behaved senders do not even try). */
-export const MAX_MAIL_BYTES = 50 * 1024 * 1024
+/** The bounds of the SMTP front end (SMTP_MAX_CLIENTS, SMTP_MAX_MESSAGE_BYTES, SMTP_SOCKET_TIMEOUT_MS). */
+export interface SmtpLimits {
+  /** Connections at once; one more is told 421 and closed. */
+  maxClients: number
+  /** The largest mail accepted (announced with SIZE, so well-behaved senders do not even try). */
+  maxMessageBytes: number
+  /** A connection that sends nothing for this long is closed. */
+  socketTimeoutMs: number
+}
 
 export interface Envelope {
   mailFrom: string | null
@@ -29,20 +36,33 @@ export class MailRejected extends Error {
 
 const smtpError = (responseCode: number, message: string): Error => Object.assign(new Error(message), { responseCode })
 
+/** The part of smtp-server's connection object used to refuse a mail mid-stream (not in its types). */
+interface OpenConnection {
+  session: SMTPServerSession
+  send(code: number, text: string, context?: false): void
+  close(): void
+}
+
 /**
  * The SMTP front end of the email channel: no authentication and no TLS (it is meant to sit behind the
  * team's mail server or relay, or on a trusted network), refuses unknown recipients at RCPT with 550
- * and oversized mail with 552, and answers the end of DATA only after the mail is stored.
+ * and oversized mail with 552, and answers the end of DATA only after the mail is stored. Nothing a
+ * client does may cost more than its bounds: connections are counted, idle ones time out, and a mail
+ * going over the size limit is refused at that moment, its connection closed and the rest unread.
  */
 export class SmtpInbound {
   private readonly server: SMTPServer
   private readonly inFlight = new Set<Promise<void>>()
   private listening = false
 
-  constructor(private readonly handler: InboundMailHandler) {
+  constructor(
+    private readonly handler: InboundMailHandler,
+    private readonly limits: SmtpLimits,
+  ) {
     this.server = new SMTPServer({
       banner: 'support inbox',
-      size: MAX_MAIL_BYTES,
+      size: limits.maxMessageBytes,
+      maxClients: limits.maxClients,
       authOptional: true,
       disabledCommands: ['AUTH', 'STARTTLS'],
       logger: false,
@@ -51,8 +71,8 @@ export class SmtpInbound {
       closeTimeout: 1_000,
       // A connection silent this long (between commands or mid-DATA) is closed: idle and slow-loris
       // sockets cannot pile up. RFC 5321 asks servers to wait minutes for a command; real MTAs talk
-      // in seconds, and a sender cut off retries.
-      socketTimeout: 60_000,
+      // in seconds, and a sender cut off retries (SMTP_SOCKET_TIMEOUT_MS, 60 s by default).
+      socketTimeout: limits.socketTimeoutMs,
       onRcptTo: (address, _session, callback) => {
         this.handler.accepts(address.address).then(
           (ok) => callback(ok ? null : smtpError(550, `5.1.1 <${address.address}>: no such mailbox here`)),
@@ -91,16 +111,18 @@ export class SmtpInbound {
   private receive(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void): void {
     const chunks: Buffer[] = []
     let size = 0
+    let refused = false
+    stream.on('error', () => undefined) // the client went away mid-mail: nothing was acknowledged
     stream.on('data', (chunk: Buffer) => {
+      if (refused) return
       size += chunk.length
-      // Past the limit the rest is read and dropped (the client is still sending), never buffered.
-      if (size <= MAX_MAIL_BYTES) chunks.push(chunk)
+      if (size <= this.limits.maxMessageBytes) return void chunks.push(chunk)
+      refused = true
+      chunks.length = 0
+      this.refuseOversized(session, callback)
     })
     stream.on('end', () => {
-      if (stream.sizeExceeded || size > MAX_MAIL_BYTES) {
-        callback(smtpError(552, `5.3.4 message too big: at most ${MAX_MAIL_BYTES / 1024 / 1024} MB`))
-        return
-      }
+      if (refused) return
       const envelope: Envelope = {
         mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
         rcptTo: session.envelope.rcptTo.map((r) => r.address),
@@ -117,4 +139,24 @@ export class SmtpInbound {
       void task.finally(() => this.inFlight.delete(task))
     })
   }
+
+  /**
+   * 552 now, not after the client has sent the rest (up to any size, all of it read for nothing), and
+   * the connection closed: SMTP has no way to stop a client mid-DATA other than hanging up.
+   */
+  private refuseOversized(session: SMTPServerSession, callback: (error?: Error | null) => void): void {
+    const text = `5.3.4 message too big: at most ${formatBytes(this.limits.maxMessageBytes)}`
+    const connections = (this.server as unknown as { connections?: Set<OpenConnection> }).connections
+    const connection = connections && [...connections].find((c) => c.session === session)
+    if (!connection) {
+      // smtp-server changed its insides: fall back to answering at the end of DATA (the rest is dropped unread).
+      callback(smtpError(552, text))
+      return
+    }
+    connection.send(552, text, false)
+    connection.close()
+  }
 }
+
+const formatBytes = (bytes: number): string =>
+  bytes % (1024 * 1024) === 0 ? `${bytes / 1024 / 1024} MB` : bytes % 1024 === 0 ? `${bytes / 1024} KB` : `${bytes} bytes`

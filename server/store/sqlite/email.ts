@@ -4,6 +4,7 @@ import type { EmailDirection, EmailRecord, EmailStore } from '../email.ts'
 interface EmailColumns {
   rfc_message_id: string
   account_id: string
+  sender: string
   conversation_id: string
   message_id: string | null
   direction: EmailDirection
@@ -14,6 +15,7 @@ interface EmailColumns {
 const toRecord = (r: EmailColumns): EmailRecord => ({
   rfcMessageId: r.rfc_message_id,
   accountId: r.account_id,
+  sender: r.sender,
   conversationId: r.conversation_id,
   messageId: r.message_id,
   direction: r.direction,
@@ -30,15 +32,17 @@ export class SqliteEmailStore implements EmailStore {
   async record(r: EmailRecord): Promise<boolean> {
     const result = this.db
       .prepare(
-        `INSERT INTO email_messages (rfc_message_id, account_id, conversation_id, message_id, direction, subject, created_at)
-         VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT (rfc_message_id) DO NOTHING`,
+        `INSERT INTO email_messages (rfc_message_id, account_id, sender, conversation_id, message_id, direction, subject, created_at)
+         VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (account_id, sender, rfc_message_id) DO NOTHING`,
       )
-      .run(r.rfcMessageId, r.accountId, r.conversationId, r.messageId, r.direction, r.subject, r.createdAt)
+      .run(r.rfcMessageId, r.accountId, r.sender, r.conversationId, r.messageId, r.direction, r.subject, r.createdAt)
     return result.changes === 1
   }
 
-  async get(rfcMessageId: string): Promise<EmailRecord | null> {
-    const r = this.db.prepare('SELECT * FROM email_messages WHERE rfc_message_id = ?').get(rfcMessageId) as EmailColumns | undefined
+  async get(accountId: string, sender: string, rfcMessageId: string): Promise<EmailRecord | null> {
+    const r = this.db
+      .prepare('SELECT * FROM email_messages WHERE account_id = ? AND sender = ? AND rfc_message_id = ?')
+      .get(accountId, sender, rfcMessageId) as EmailColumns | undefined
     return r ? toRecord(r) : null
   }
 

@@ -263,4 +263,34 @@ export const migrations: string[] = [
   `
   ALTER TABLE jobs ADD COLUMN group_key TEXT;
   `,
+  // Email: a mail is known by account, sender and Message-ID together (anyone can write any
+  // Message-ID: a spoofed first copy must not make the real mail a "duplicate"); existing rows take
+  // the conversation's customer (inbound) or the inbox's address (outbound) as sender. Messages say
+  // whether an incoming mail's sender could be verified (NULL: not a mail).
+  `
+  CREATE TABLE email_messages_by_sender (
+    account_id TEXT NOT NULL,
+    sender TEXT NOT NULL,
+    rfc_message_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    message_id TEXT,
+    direction TEXT NOT NULL,
+    subject TEXT,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (account_id, sender, rfc_message_id)
+  );
+  INSERT INTO email_messages_by_sender (account_id, sender, rfc_message_id, conversation_id, message_id, direction, subject, created_at)
+    SELECT e.account_id,
+      COALESCE(CASE WHEN e.direction = 'inbound'
+        THEN (SELECT lower(ct.email) FROM conversations cv JOIN contacts ct ON ct.id = cv.contact_id WHERE cv.id = e.conversation_id)
+        ELSE (SELECT lower(json_extract(i.settings, '$.emailAddress')) FROM conversations cv JOIN inboxes i ON i.id = cv.inbox_id WHERE cv.id = e.conversation_id)
+      END, ''),
+      e.rfc_message_id, e.conversation_id, e.message_id, e.direction, e.subject, e.created_at
+    FROM email_messages e ORDER BY e.rowid;
+  DROP TABLE email_messages;
+  ALTER TABLE email_messages_by_sender RENAME TO email_messages;
+  CREATE INDEX email_messages_conversation ON email_messages(conversation_id);
+  CREATE INDEX email_messages_thread ON email_messages(account_id, rfc_message_id);
+  ALTER TABLE messages ADD COLUMN sender_verified INTEGER;
+  `,
 ]

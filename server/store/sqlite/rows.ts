@@ -73,6 +73,7 @@ export interface MessageColumns {
   created_at: number
   seq: number
   attachments: string
+  sender_verified: number | null
 }
 export const toMessage = (r: MessageColumns): Message => ({
   id: r.id,
@@ -84,6 +85,7 @@ export const toMessage = (r: MessageColumns): Message => ({
   createdAt: r.created_at,
   seq: r.seq,
   attachments: JSON.parse(r.attachments) as Message['attachments'],
+  ...(r.sender_verified === null ? {} : { senderVerified: r.sender_verified === 1 }),
 })
 
 export interface ConversationColumns {

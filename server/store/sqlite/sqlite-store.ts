@@ -368,9 +368,9 @@ export class SqliteStore implements Store {
       const seq = this.nextSeq(m.accountId)
       const attachments = m.attachments ?? []
       this.sql(
-          'INSERT INTO messages (id, account_id, conversation_id, kind, body, author_agent_id, created_at, seq, attachments) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO messages (id, account_id, conversation_id, kind, body, author_agent_id, created_at, seq, attachments, sender_verified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(m.id, m.accountId, m.conversationId, m.kind, m.body, m.authorAgentId, m.createdAt, seq, JSON.stringify(attachments))
+        .run(m.id, m.accountId, m.conversationId, m.kind, m.body, m.authorAgentId, m.createdAt, seq, JSON.stringify(attachments), m.senderVerified === undefined ? null : Number(m.senderVerified))
       const linkAttachment = this.sql('UPDATE attachments SET message_id = ? WHERE id = ? AND account_id = ? AND message_id IS NULL')
       for (const a of attachments) linkAttachment.run(m.id, a.id, m.accountId)
       for (const job of m.jobs ?? []) insertJob(this.db, job, m.createdAt)
