@@ -45,7 +45,7 @@ export class ConversationService {
     const row = await this.getFor(agent, conversationId)
     if (patch.assigneeId || patch.teamId) {
       const directory = await this.directory.load(agent.accountId)
-      if (patch.assigneeId && !directory.isAgent(patch.assigneeId)) throw new InvalidFieldError('assigneeId', 'not an agent of this account')
+      if (patch.assigneeId && !directory.isActiveAgent(patch.assigneeId)) throw new InvalidFieldError('assigneeId', 'not an active agent of this account')
       if (patch.teamId && !directory.isTeam(patch.teamId)) throw new InvalidFieldError('teamId', 'not a team of this account')
     }
     const ctx = () => ({ by: agent.id, at: this.clock.now(), writeId: this.clock.id() })

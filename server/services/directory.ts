@@ -7,6 +7,8 @@ export interface AccountDirectory {
   team(id: string): string
   actor(id: string): Actor
   isAgent(id: string): boolean
+  /** An agent of the account who is not deactivated: the only ones a conversation may be given to. */
+  isActiveAgent(id: string): boolean
   isTeam(id: string): boolean
 }
 
@@ -18,12 +20,14 @@ export class Directory {
     const [agents, teams] = await Promise.all([this.store.listAgents(accountId), this.store.listTeams(accountId)])
     const agentNames = new Map(agents.map((a) => [a.id, a.name]))
     const teamNames = new Map(teams.map((t) => [t.id, t.name]))
+    const active = new Set(agents.filter((a) => a.active).map((a) => a.id))
     const agent = (id: string) => (id === SYSTEM_AUTHOR ? 'The system' : (agentNames.get(id) ?? 'A former agent'))
     return {
       agent,
       team: (id) => teamNames.get(id) ?? 'a deleted team',
       actor: (id) => ({ id, name: agent(id) }),
       isAgent: (id) => agentNames.has(id),
+      isActiveAgent: (id) => active.has(id),
       isTeam: (id) => teamNames.has(id),
     }
   }

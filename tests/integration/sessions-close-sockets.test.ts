@@ -143,6 +143,10 @@ describe('ending a session closes its sockets', () => {
       expect(activityLines(view)).toContain('Unassigned: Erin was deactivated')
     })
     expect((await alice.conversation(resolved)).conversation.assigneeId).toBe(erin.id)
+    // Nobody can give Erin a conversation while she is deactivated.
+    const assign = await alice.request<{ fields: { path: string }[] }>(`/api/conversations/${open}`, { method: 'PATCH', json: { assigneeId: erin.id } })
+    expect(assign.status).toBe(400)
+    expect(assign.body.fields.map((f) => f.path)).toEqual(['assigneeId'])
 
     // Reactivated, Erin signs in again (her old sessions stay ended).
     expect((await alice.request(`/api/agents/${erin.id}`, { method: 'PATCH', json: { active: true } })).status).toBe(200)
