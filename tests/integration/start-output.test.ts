@@ -37,7 +37,7 @@ describe('start-up output', () => {
     const output = server.output()
     expect(output).toMatch(/WARNING: the DEMO workspace is being served on 0\.0\.0\.0/)
     expect(output).toContain('DEMO=0')
-    expect(output).not.toContain('setup code')
+    expect(output).not.toContain('one-time setup code:')
     // Two starts of a separate process, the first seeding the demo workspace.
   }, 150_000)
 })
