@@ -117,9 +117,30 @@ describe('a team sets up its workspace', () => {
     for (const page of [admin, agent]) await page.getByRole('link', { name: /Erin Castillo/ }).waitFor()
   })
 
+  it("a role change and a rename reach the other's device live (the directory in the feed)", async () => {
+    await agent.goto('/settings/profile')
+    const agentTabs = agent.getByRole('tablist', { name: 'Settings sections' })
+    await agentTabs.getByRole('tab', { name: 'Profile' }).waitFor()
+    expect(await agentTabs.getByRole('tab', { name: 'Agents' }).count()).toBe(0)
+
+    await admin.goto('/settings/agents')
+    const role = admin.getByRole('combobox', { name: `Role of ${agentName}` })
+    await role.selectOption({ label: 'Administrator' })
+    await agentTabs.getByRole('tab', { name: 'Agents' }).waitFor()
+    await role.selectOption({ label: 'Agent' })
+    await agentTabs.getByRole('tab', { name: 'Agents' }).waitFor({ state: 'detached' })
+
+    await agent.getByLabel('Name', { exact: true }).fill(`${agentName} Jr`)
+    await agent.getByRole('button', { name: 'Save', exact: true }).click()
+    await admin.getByRole('listitem', { name: `${agentName} Jr` }).waitFor()
+    await agent.getByLabel('Name', { exact: true }).fill(agentName)
+    await agent.getByRole('button', { name: 'Save', exact: true }).click()
+    await admin.getByRole('listitem', { name: agentName, exact: true }).waitFor()
+  })
+
   it('deactivating the agent takes them off the assignee picker and returns their app to sign-in', async () => {
     await admin.goto('/settings/agents')
-    const row = admin.getByRole('listitem', { name: agentName })
+    const row = admin.getByRole('listitem', { name: agentName, exact: true })
     await row.getByRole('button', { name: 'Deactivate' }).click()
     await row.getByText('Deactivated').waitFor()
 
