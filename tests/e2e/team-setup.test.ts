@@ -1,5 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
+import { describeViolations, seriousViolations } from '../support/axe.ts'
 import { TABLET, launchBrowser } from '../support/browser.ts'
 import { customerWrites, removeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.ts'
 
@@ -17,12 +18,19 @@ describe('a team sets up its workspace', () => {
   const agentName = 'Sam Rivera'
 
   const openContext = async () => {
-    const context = await browser.newContext({ viewport: TABLET, baseURL: server.url })
+    // bypassCSP: axe is injected as a script, which the app's own policy rightly refuses.
+    const context = await browser.newContext({ viewport: TABLET, baseURL: server.url, bypassCSP: true })
     const page = await context.newPage()
     page.on('pageerror', (error) => console.error('page error:', error.message))
     // Deactivating and deleting ask first; the person says yes.
     page.on('dialog', (dialog) => void dialog.accept())
     return { context, page }
+  }
+
+  /** No serious or critical axe-core violation on the screen shown. */
+  const accessible = async (page: Page, screen: string) => {
+    const violations = await seriousViolations(page)
+    expect(violations, describeViolations(screen, violations)).toEqual([])
   }
 
   beforeAll(async () => {
@@ -51,11 +59,13 @@ describe('a team sets up its workspace', () => {
     await admin.getByLabel('Password').fill('correct horse battery')
     await admin.getByRole('button', { name: 'Create workspace' }).click()
     await admin.getByRole('alert').getByText(/setup code is not right/).waitFor()
+    await accessible(admin, 'setup with a refused code')
 
     await admin.getByLabel('Setup code').fill(code!)
     await admin.getByRole('button', { name: 'Create workspace' }).click()
     // Signed in, in an empty workspace that says how to add the first inbox.
     await admin.getByRole('heading', { name: 'No inbox yet' }).waitFor()
+    await accessible(admin, 'the inbox of a workspace without inboxes')
     await admin.getByRole('link', { name: 'Settings → Inboxes' }).click()
     await admin.getByRole('heading', { name: 'Inboxes' }).waitFor()
     const tabs = await admin.getByRole('tablist', { name: 'Settings sections' }).getByRole('tab').allTextContents()
@@ -83,6 +93,7 @@ describe('a team sets up its workspace', () => {
     ;({ context: agentContext, page: agent } = await openContext())
     await agent.goto(link)
     await agent.getByRole('heading', { name: 'Join Acme Support' }).waitFor()
+    await accessible(agent, 'joining by invitation')
     await agent.getByLabel('Your name').fill(agentName)
     await agent.getByLabel('Password').fill('sams-own-password')
     await agent.getByRole('button', { name: 'Join' }).click()
