@@ -78,15 +78,34 @@ export const BODY_LIMITS = [64 * 1024, 1024 * 1024]
 
 const nastySegment = fc.constantFrom('x', '..', '%2e%2e', '%ZZ', '%00', ' ', 'null', '00000000-0000-0000-0000-000000000000', 'a'.repeat(300))
 
-function pathParam(ctx: SchemaContext): fc.Arbitrary<string> {
-  const known = ctx.knownIds ?? []
+/** Ids of real entities by the path segment that names their kind (`conversations`, `agents`…). */
+export type KnownIdsByKind = Record<string, readonly string[]>
+
+/** The kind of entity a path parameter names: the segment before it (`/api/teams/{id}` -> teams). */
+function kindOf(path: string, name: string): string {
+  const segments = path.split('/')
+  const at = segments.indexOf(`{${name}}`)
+  return at > 0 ? segments[at - 1]! : ''
+}
+
+function pathParam(ctx: SchemaContext, ofKind: readonly string[]): fc.Arbitrary<string> {
+  const known = ofKind.length > 0 ? ofKind : (ctx.knownIds ?? [])
   return fc.oneof(
-    ...(known.length > 0 ? [{ weight: 5, arbitrary: fc.constantFrom(...known).map(encodeURIComponent) }] : []),
-    { weight: 2, arbitrary: fc.uuid().map(encodeURIComponent) },
+    ...(known.length > 0 ? [{ weight: 5, arbitrary: fc.constantFrom(...known).map(safeEncode) }] : []),
+    { weight: 2, arbitrary: fc.uuid().map(safeEncode) },
     { weight: 1, arbitrary: fc.uuid().map((u) => u.toUpperCase()) },
     // Deliberately raw: some are not valid percent-encoding, as a hostile client would send them.
     { weight: 1, arbitrary: nastySegment },
   )
+}
+
+/** Percent-encoding that survives lone surrogates (sent as the invalid UTF-8 a hostile client would). */
+function safeEncode(value: string): string {
+  try {
+    return encodeURIComponent(value)
+  } catch {
+    return encodeURIComponent(value.replace(/[\ud800-\udfff]/g, '')) + '%ED%A0%80'
+  }
 }
 
 const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? '')
@@ -100,19 +119,27 @@ function paramValue(parameter: Parameter, ctx: SchemaContext): fc.Arbitrary<stri
   )
 }
 
+/** A query string: mostly every parameter valid-ish (so the request reaches the route), otherwise one
+ *  broken, an unknown one added, or one given twice. A null is an absent parameter in a URL. */
 function queryOf(parameters: Parameter[], ctx: SchemaContext): fc.Arbitrary<string> {
   const query = parameters.filter((p) => p.in === 'query')
-  const entries = fc.tuple(
-    ...query.map((p) => fc.option(paramValue(p, ctx).map((v) => [p.name, v] as const), { freq: 3 })),
-    // Something the route does not know, and a parameter given twice.
-    fc.option(fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 8 })), { freq: 4 }),
-    fc.option(query.length > 0 ? fc.constantFrom(...query.map((p) => p.name)) : fc.constant('x'), { freq: 6 }),
+  const valid = fc.tuple(
+    ...query.map((p) =>
+      fc.option(validish(p.schema ?? {}, ctx).map((v) => (v === null ? null : ([p.name, asText(v)] as const))), { freq: 2 }),
+    ),
   )
-  return entries.map((list) => {
+  const names = query.length > 0 ? fc.constantFrom(...query.map((p) => p.name)) : fc.constant('x')
+  const damage = fc.oneof(
+    { weight: 3, arbitrary: fc.constant(null) },
+    { weight: 2, arbitrary: query.length > 0 ? fc.constantFrom(...query).chain((p) => paramValue(p, ctx).map((v) => ['set', p.name, v] as const)) : fc.constant(null) },
+    { weight: 1, arbitrary: fc.tuple(fc.string({ minLength: 1, maxLength: 8 }), fc.string({ maxLength: 8 })).map(([k, v]) => ['add', k, v] as const) },
+    { weight: 1, arbitrary: names.map((k) => ['add', k, '1'] as const) },
+  )
+  return fc.tuple(valid, damage).map(([entries, change]) => {
     const params = new URLSearchParams()
-    const twice = list.at(-1) as string | null
-    for (const entry of list.slice(0, -1)) if (entry) params.append(entry[0] as string, entry[1] as string)
-    if (twice) params.append(twice, '1')
+    for (const entry of entries) if (entry) params.append(entry[0], entry[1])
+    if (change?.[0] === 'set') params.set(change[1], change[2])
+    if (change?.[0] === 'add') params.append(change[1], change[2])
     const text = params.toString()
     return text ? `?${text}` : ''
   })
@@ -124,7 +151,7 @@ function headersOf(parameters: Parameter[], ctx: SchemaContext): fc.Arbitrary<Re
     .tuple(
       ...header.map((p) =>
         fc.option(
-          fc.oneof(paramValue(p, ctx).map((v) => encodeURIComponent(v)), fc.constantFrom('%E0%A4%A', '%', 'a'.repeat(2000))).map(
+          fc.oneof(paramValue(p, ctx).map(safeEncode), fc.constantFrom('%E0%A4%A', '%', 'a'.repeat(2000))).map(
             (v) => [p.name, v] as const,
           ),
           { freq: 5 },
@@ -183,12 +210,12 @@ function bodyOf(route: Route, ctx: SchemaContext): fc.Arbitrary<Body> {
   return fc.oneof(none, randomJson, nonJson, bytes)
 }
 
-export function requestArbitrary(route: Route, ctx: SchemaContext): fc.Arbitrary<FuzzRequest> {
+export function requestArbitrary(route: Route, ctx: SchemaContext & { idsByKind?: KnownIdsByKind }): fc.Arbitrary<FuzzRequest> {
   const parameters = route.operation.parameters ?? []
   const pathNames = [...route.path.matchAll(/\{([^}]+)\}/g)].map((m) => m[1]!)
   return fc
     .record({
-      segments: fc.tuple(...pathNames.map(() => pathParam(ctx))),
+      segments: fc.tuple(...pathNames.map((name) => pathParam(ctx, ctx.idsByKind?.[kindOf(route.path, name)] ?? []))),
       query: queryOf(parameters, ctx),
       headers: headersOf(parameters, ctx),
       body: bodyOf(route, ctx),
