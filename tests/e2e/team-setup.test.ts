@@ -166,4 +166,24 @@ describe('a team sets up its workspace', () => {
     expect(await assignee.locator('option').allTextContents()).not.toContain(agentName)
     await agentContext.close()
   })
+
+  it('Profile: a wrong current password is refused, a new one works, and Sign out everywhere returns to sign-in', async () => {
+    await admin.goto('/settings/profile')
+    await admin.getByLabel('Current password').fill('not my password')
+    await admin.getByLabel('New password').fill('a brand new secret')
+    await admin.getByRole('button', { name: 'Change password' }).click()
+    await admin.getByRole('alert').waitFor()
+    await admin.getByLabel('Current password').fill('correct horse battery')
+    await admin.getByRole('button', { name: 'Change password' }).click()
+    await admin.getByText('Password changed. Your other sessions were signed out').waitFor()
+
+    await admin.getByRole('button', { name: 'Sign out everywhere' }).click()
+    await admin.getByRole('button', { name: 'Sign in' }).waitFor()
+    // Chosen, not imposed: no "your session has ended".
+    expect(await admin.getByText('Your session has ended').count()).toBe(0)
+    await admin.getByLabel('Email').fill('ada@acme.test')
+    await admin.getByLabel('Password').fill('a brand new secret')
+    await admin.getByRole('button', { name: 'Sign in' }).click()
+    await admin.getByRole('link', { name: /Erin Castillo/ }).waitFor()
+  })
 })
