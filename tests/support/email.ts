@@ -7,12 +7,16 @@ import type { TestServer } from './server.ts'
 
 export const SUPPORT_ADDRESS = 'support@acme.test'
 
-/** Acme's Email inbox (the factory makes only API and Website inboxes). */
-export async function addEmailInbox(server: TestServer, address = SUPPORT_ADDRESS): Promise<{ id: string; address: string }> {
+/** An Email inbox, Acme's unless another account is named (the factory makes only API and Website inboxes). */
+export async function addEmailInbox(
+  server: TestServer,
+  address = SUPPORT_ADDRESS,
+  accountId = server.acme.accountId,
+): Promise<{ id: string; address: string }> {
   const { store, clock } = server.ctx
   const id = clock.id()
   await store.createInbox(
-    { id, accountId: server.acme.accountId, name: 'Email', channelType: 'email', settings: { emailAddress: address }, tokenHash: hashToken(newToken('inbox')) },
+    { id, accountId, name: 'Email', channelType: 'email', settings: { emailAddress: address }, tokenHash: hashToken(newToken('inbox')) },
     clock.now(),
   )
   return { id, address }
@@ -44,8 +48,9 @@ export async function conversationsOf(
   server: TestServer,
   email: string,
   inboxId: string,
+  accountId = server.acme.accountId,
 ): Promise<{ contact: Contact | null; conversations: ConversationRow[] }> {
-  const contact = await server.ctx.store.findContactByEmail(server.acme.accountId, email.toLowerCase())
+  const contact = await server.ctx.store.findContactByEmail(accountId, email.toLowerCase())
   if (!contact) return { contact: null, conversations: [] }
   const conversations = (await server.ctx.store.listConversationsOfContact(contact.id)).filter((c) => c.inboxId === inboxId)
   return { contact, conversations }

@@ -9,6 +9,7 @@ import { KeyedQueue } from '../../services/keyed-queue.ts'
 import type { MessageService } from '../../services/messages.ts'
 import type { EmailRecord } from '../../store/email.ts'
 import type { Store } from '../../store/types.ts'
+import type { MailBytes } from './mail-bytes.ts'
 import type { ReadMail } from './mail-reader.ts'
 import { type MailReaderPool, MailUnreadable } from './mail-reader-pool.ts'
 import { messageIdsIn, ownMessageId } from './message-ids.ts'
@@ -53,7 +54,7 @@ export class EmailReceiver implements InboundMailHandler {
     return (await this.inboxFor(address)) !== null
   }
 
-  async deliver(raw: Buffer, envelope: Envelope): Promise<void> {
+  async deliver(raw: MailBytes, envelope: Envelope): Promise<void> {
     // Each account named among the recipients gets the mail once, in the first of its inboxes named.
     const inboxes = await this.inboxesByAccount(envelope.rcptTo)
     if (inboxes.length === 0) throw new MailRejected(550, '5.1.1 no such mailbox here')

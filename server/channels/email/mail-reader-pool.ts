@@ -1,11 +1,12 @@
 import { Worker } from 'node:worker_threads'
+import type { MailBytes } from './mail-bytes.ts'
 import { type ReadMail, readMail } from './mail-reader.ts'
 
 /** A mail the workers could not read in time or within their memory: reading it again would not help. */
 export class MailUnreadable extends Error {}
 
 interface Job {
-  raw: Uint8Array
+  raw: { slabs: ArrayBuffer[]; size: number }
   resolve: (mail: ReadMail) => void
   reject: (error: Error) => void
 }
@@ -46,11 +47,11 @@ export class MailReaderPool {
    * conversion is linear, html-to-text.ts) and costs milliseconds, less than handing them to a worker,
    * and no worker is started for them (starting one costs seconds on a busy machine).
    */
-  read(raw: Buffer): Promise<ReadMail> {
+  read(raw: MailBytes): Promise<ReadMail> {
     if (this.closed) return Promise.reject(new Error('the mail reader is closed'))
-    if (raw.byteLength <= this.options.inlineMaxBytes) return readMail(raw)
+    if (raw.size <= this.options.inlineMaxBytes) return readMail(raw.toBuffer())
     return new Promise((resolve, reject) => {
-      this.queue.push({ raw, resolve, reject })
+      this.queue.push({ raw: raw.parts(), resolve, reject })
       this.dispatch()
     })
   }
@@ -75,9 +76,8 @@ export class MailReaderPool {
       void this.replace(slot, new MailUnreadable(`the mail could not be read within ${this.options.timeoutMs / 1000} s`))
     }, this.options.timeoutMs)
     slot.job = { id, job, timer }
-    // A buffer that is the whole of its memory is moved to the worker; a view into a larger one is copied.
-    const owned = job.raw.byteOffset === 0 && job.raw.byteLength === job.raw.buffer.byteLength && job.raw.buffer instanceof ArrayBuffer
-    slot.worker.postMessage({ id, raw: job.raw }, owned ? [job.raw.buffer as ArrayBuffer] : [])
+    // Moved, not copied: the mail is the worker's from now on.
+    slot.worker.postMessage({ id, raw: job.raw }, job.raw.slabs)
   }
 
   private spawn(): Slot {

@@ -1,5 +1,6 @@
 import type { AddressInfo } from 'node:net'
 import { SMTPServer, type SMTPServerDataStream, type SMTPServerSession } from 'smtp-server'
+import { MailBytes } from './mail-bytes.ts'
 
 /** The bounds of the SMTP front end (SMTP_MAX_CLIENTS, SMTP_MAX_MESSAGE_BYTES, SMTP_SOCKET_TIMEOUT_MS). */
 export interface SmtpLimits {
@@ -21,7 +22,7 @@ export interface InboundMailHandler {
   /** Whether mail for this address is taken (an Email inbox's address). */
   accepts(address: string): Promise<boolean>
   /** Stores the mail; the sender is told 250 only once this has resolved, so nothing acknowledged is lost. */
-  deliver(raw: Buffer, envelope: Envelope): Promise<void>
+  deliver(raw: MailBytes, envelope: Envelope): Promise<void>
 }
 
 /** A refusal the sender must not retry (5xx); any other failure is answered 451, "try again later". */
@@ -109,16 +110,13 @@ export class SmtpInbound {
   }
 
   private receive(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (error?: Error | null) => void): void {
-    const chunks: Buffer[] = []
-    let size = 0
+    const raw = new MailBytes()
     let refused = false
     stream.on('error', () => undefined) // the client went away mid-mail: nothing was acknowledged
     stream.on('data', (chunk: Buffer) => {
       if (refused) return
-      size += chunk.length
-      if (size <= this.limits.maxMessageBytes) return void chunks.push(chunk)
+      if (raw.size + chunk.length <= this.limits.maxMessageBytes) return raw.append(chunk)
       refused = true
-      chunks.length = 0
       this.refuseOversized(session, callback)
     })
     stream.on('end', () => {
@@ -127,7 +125,7 @@ export class SmtpInbound {
         mailFrom: session.envelope.mailFrom ? session.envelope.mailFrom.address : null,
         rcptTo: session.envelope.rcptTo.map((r) => r.address),
       }
-      const task = this.handler.deliver(Buffer.concat(chunks), envelope).then(
+      const task = this.handler.deliver(raw, envelope).then(
         () => callback(),
         (error: unknown) => {
           if (error instanceof MailRejected) return callback(smtpError(error.responseCode, error.message))
