@@ -22,7 +22,8 @@ class FakeSocket {
 }
 
 let db: InboxDatabase
-let events: FeedEvents & { [K in keyof FeedEvents]: ReturnType<typeof vi.fn> }
+let events: FeedEvents
+let onUnauthorized: ReturnType<typeof vi.fn<() => void>>
 beforeEach(() => {
   vi.useFakeTimers()
   FakeSocket.made = []
@@ -32,11 +33,12 @@ beforeEach(() => {
   vi.stubGlobal('fetch', vi.fn().mockRejectedValue(new TypeError('unreachable')))
   vi.spyOn(console, 'warn').mockImplementation(() => undefined)
   db = freshDatabase()
+  onUnauthorized = vi.fn<() => void>()
   events = {
     onConnection: vi.fn(),
     onProgress: vi.fn(),
     onEntries: vi.fn(),
-    onUnauthorized: vi.fn(),
+    onUnauthorized,
     onPresence: vi.fn(),
     onTrouble: vi.fn(),
     onHistory: vi.fn(),
@@ -56,7 +58,7 @@ describe('the feed socket closed by the server', () => {
     expect(FakeSocket.made).toHaveLength(1)
     expect(FakeSocket.made[0]!.url).toBe('ws://app.test/api/feed/live')
     FakeSocket.made[0]!.onclose!({ code: SESSION_ENDED_CLOSE_CODE })
-    expect(events.onUnauthorized).toHaveBeenCalledTimes(1)
+    expect(onUnauthorized).toHaveBeenCalledTimes(1)
     await vi.advanceTimersByTimeAsync(60_000)
     expect(FakeSocket.made).toHaveLength(1)
     feed.stop()
@@ -69,7 +71,7 @@ describe('the feed socket closed by the server', () => {
     FakeSocket.made[0]!.onclose!({ code: 1006 })
     await vi.advanceTimersByTimeAsync(20_000)
     expect(FakeSocket.made.length).toBeGreaterThan(1)
-    expect(events.onUnauthorized).not.toHaveBeenCalled()
+    expect(onUnauthorized).not.toHaveBeenCalled()
     feed.stop()
   })
 })
