@@ -6,10 +6,11 @@
 // the regex tokenizer this replaces rescanned the rest of the input at every unclosed "<a", so 80 KB
 // of "<a<a<a…" held the event loop for 5.5 s. Every element is formatted by our own formatters below
 // (html-to-text's own layout upper-cases headings and draws tables), html-to-text giving the parse,
-// the walk and the whitespace rules. It is still synchronous work proportional to the input: the mail
-// channel runs it in a worker (mail-parser-pool.ts) on a bounded input (MAX_HTML_CHARS).
-import { tooDeepAt } from './html-depth.ts'
+// the walk and the whitespace rules. It is still synchronous work proportional to the input, which is
+// bounded (MAX_HTML_CHARS, MAX_DEPTH); the mail channel runs it in a worker for any mail that is not
+// small (mail-reader-pool.ts).
 import { compile, type DomNode, type FormatCallback, type HtmlToTextOptions as LibOptions, type SelectorDefinition } from 'html-to-text'
+import { tooDeepAt } from './html-depth.ts'
 
 /** HTML past this many characters is not converted; the text says so (see htmlToText). */
 export const MAX_HTML_CHARS = 4 * 1024 * 1024

@@ -26,10 +26,8 @@ export async function readMail(raw: Uint8Array): Promise<ReadMail> {
   const buffer = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
   const mail = await simpleParser(buffer, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, keepCidLinks: true })
   const from = mail.from?.value.find((a) => a.address)
-  const header = (name: string): string[] => {
-    const value = mail.headerLines.filter((h) => h.key === name).map((h) => h.line.slice(h.line.indexOf(':') + 1).trim())
-    return value
-  }
+  const header = (name: string): string[] =>
+    mail.headerLines.filter((h) => h.key === name).map((h) => h.line.slice(h.line.indexOf(':') + 1).trim())
   return {
     from: from?.address ? { address: from.address, name: from.name } : null,
     subject: mail.subject ?? null,
