@@ -158,8 +158,8 @@ export async function runFloodGroup(): Promise<void> {
       notes: [
         `Per phase: the flood's connections opened (all at once) and held, then ${HEALTH_SAMPLES} GET /api/health one after the other,`,
         `each on a new connection (a failure counts as infinite), then ${WRITES_PER_PHASE} notes posted (201 = acknowledged); then up to`,
-        `${CUT_WAIT_MS / 1000} s for the server to cut what it holds ("cut by server"; SMTP's idle timeout is 60 s, so idle SMTP`,
-        'connections are still open then, by design). Finally the server is SIGKILLed, restarted on its data, and every',
+        `${CUT_WAIT_MS / 1000} s for the server to cut what it holds ("cut by server"; SMTP answers 421 beyond SMTP_MAX_CLIENTS and`,
+        'cuts the rest at its idle timeout, 60 s by default, so those are still open then). Finally the server is SIGKILLed, restarted on its data, and every',
         'acknowledged note is looked for. Slow-loris: a header line a second, never the blank line. Half-sent upgrade: the',
         "handshake's first lines, then silence. All clients in the bench process, server in its own, 127.0.0.1 only.",
       ],
