@@ -163,7 +163,8 @@ async function restoreCredentials(): Promise<void> {
   if ((await server.request('/api/widget/messages', { token: credentials.visitor })).status !== 200) {
     await server.request(`/api/inboxes/${acme.websiteInbox.id}`, { method: 'PATCH', token: credentials.admin, json: { archived: false } })
     if ((await server.request('/api/widget/messages', { token: credentials.visitor })).status === 401) {
-      credentials.visitor = (await TestVisitor.start(server)).token
+      // The widget's per-address limits may be spent by the fuzz itself: a new visitor may wait a moment.
+      credentials.visitor = (await eventually(() => TestVisitor.start(server), { timeout: 15_000, interval: 250 })).token
     }
   }
 }

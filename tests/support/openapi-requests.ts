@@ -171,6 +171,20 @@ const nonJson: fc.Arbitrary<Body> = fc
   .oneof(fc.constantFrom('{"a":', '{', '[1,2', 'undefined', "{'single':1}", '\u0000', '{"a":1}garbage', 'NaN'), fc.string({ maxLength: 40 }))
   .map((body) => ({ body, contentType: 'application/json', shape: 'not JSON' }))
 
+/** Valid JSON (mostly) that parsers and validators meet rarely: deep nesting, numbers past a double,
+ *  duplicate keys, a byte-order mark, escaped lone surrogates. */
+const hostileJson: fc.Arbitrary<Body> = fc
+  .constantFrom(
+    '['.repeat(100_000) + ']'.repeat(100_000),
+    '{"a":'.repeat(20_000) + '1' + '}'.repeat(20_000),
+    '1' + '0'.repeat(400),
+    '{"body":1e400,"basedOnSeq":-1e400}',
+    '{"id":"a","id":"b","kind":"note","kind":"reply"}',
+    '\ufeff{}',
+    '{"body":"\\ud800\\udfff\\ud800","name":"\\u0000"}',
+  )
+  .map((body) => ({ body, contentType: 'application/json', shape: 'hostile JSON' }))
+
 function wrongContentType(schema: JsonSchema, ctx: SchemaContext): fc.Arbitrary<Body> {
   return fc
     .tuple(validish(schema, ctx), fc.constantFrom('text/plain', 'application/x-www-form-urlencoded', 'multipart/form-data', 'application/xml', ''))
@@ -197,6 +211,7 @@ function bodyOf(route: Route, ctx: SchemaContext): fc.Arbitrary<Body> {
       { weight: 5, arbitrary: invalid(schema, ctx).map((v) => ({ body: JSON.stringify(v), contentType: 'application/json', shape: 'invalid' })) },
       { weight: 1, arbitrary: randomJson },
       { weight: 1, arbitrary: nonJson },
+      { weight: 1, arbitrary: hostileJson },
       { weight: 1, arbitrary: wrongContentType(schema, ctx) },
       { weight: 1, arbitrary: none },
       { weight: 1, arbitrary: huge(schema, ctx) },
