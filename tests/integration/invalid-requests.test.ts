@@ -81,7 +81,7 @@ describe('invalid requests', () => {
     const huge = await alice.request<ErrorAnswer>(messages(), { json: { ...reply(), body: 'x'.repeat(8 * 1024 * 1024) } })
     expect(huge.status).toBe(413)
     expect(huge.body.error).toMatch(/too large/)
-    await expectFields('/api/docs/sync', { json: { docs: [{ id: conversationId, update: 'A'.repeat(1_000_004) }] } }, ['docs.0.update'])
+    await expectFields('/api/docs/sync', { json: { docs: [{ id: conversationId, update: 'A'.repeat(4_000_004) }] } }, ['docs.0.update'])
     const hugeBulk = await alice.request<ErrorAnswer>('/api/docs/sync', { json: { docs: [{ id: conversationId, update: 'A'.repeat(9_000_000) }] } })
     expect(hugeBulk.status).toBe(413)
     await expectFields('/api/docs/sync', { json: { docs: Array.from({ length: 501 }, () => ({ id: conversationId })) } }, ['docs'])
