@@ -51,6 +51,11 @@ export class InboxDatabase extends Dexie {
       canned: 'id, shortCode',
       uploads: 'id, outboxId',
     })
+    this.version(4).stores({
+      // The Priority sort walks these one priority at a time, most urgent first (useConversationList.ts).
+      conversations:
+        'id, [status+lastActivityAt], [assignee+status+lastActivityAt], [status+snoozedUntil], contactId, *labels, [status+priority+lastActivityAt], [assignee+status+priority+lastActivityAt]',
+    })
   }
 }
 
