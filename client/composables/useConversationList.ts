@@ -1,9 +1,10 @@
 import Dexie from 'dexie'
 import type { Ref } from 'vue'
-import type { Status } from '../../shared/conversation-doc.ts'
+import type { Priority, Status } from '../../shared/conversation-doc.ts'
 import type { InboxDatabase } from '../db/database.ts'
 import type { ConversationRecord } from '../db/records.ts'
 import { useLiveQuery } from './useLiveQuery.ts'
+import { PRIORITY_ORDER, compareRows, type ListSort } from '../lib/conversation-sort.ts'
 
 export type ListFilter = 'mine' | 'unassigned' | 'all'
 export const STATUS_TABS: Status[] = ['open', 'pending', 'snoozed', 'resolved']
@@ -15,6 +16,8 @@ export interface ListQuery {
   now: number
   /** Only this inbox's conversations (absent: every inbox). */
   inbox?: string | null
+  /** The order (absent: newest activity first). */
+  sort?: ListSort
 }
 
 /** The index range for a filter and status, newest activity first. An inbox is a filter over it
@@ -25,6 +28,20 @@ function range(db: InboxDatabase, q: Pick<ListQuery, 'filter' | 'status' | 'me' 
     q.filter === 'all'
       ? db.conversations.where('[status+lastActivityAt]').between([q.status, Dexie.minKey], [q.status, Dexie.maxKey])
       : db.conversations.where('[assignee+status+lastActivityAt]').between([assignee, q.status, Dexie.minKey], [assignee, q.status, Dexie.maxKey])
+  return q.inbox ? rows.filter((r) => inInbox(r, q)) : rows
+}
+
+/** One priority's slice of a filter and status, newest activity first once reversed. */
+function priorityRange(db: InboxDatabase, q: Pick<ListQuery, 'filter' | 'status' | 'me' | 'inbox'>, priority: Priority) {
+  const assignee = q.filter === 'mine' ? q.me : ''
+  const rows =
+    q.filter === 'all'
+      ? db.conversations
+          .where('[status+priority+lastActivityAt]')
+          .between([q.status, priority, Dexie.minKey], [q.status, priority, Dexie.maxKey])
+      : db.conversations
+          .where('[assignee+status+priority+lastActivityAt]')
+          .between([assignee, q.status, priority, Dexie.minKey], [assignee, q.status, priority, Dexie.maxKey])
   return q.inbox ? rows.filter((r) => inInbox(r, q)) : rows
 }
 
@@ -39,19 +56,36 @@ async function dueSnoozes(db: InboxDatabase, q: ListQuery): Promise<Conversation
   return rows.filter((r) => matchesFilter(r, q))
 }
 
-export async function listConversations(db: InboxDatabase, q: ListQuery, limit: number): Promise<ConversationRecord[]> {
-  if (q.status === 'snoozed') {
-    return range(db, q)
-      .reverse()
-      .filter((r) => r.snoozedUntil === null || r.snoozedUntil > q.now)
-      .limit(limit)
-      .toArray()
+/** Under Snoozed, only the snoozes whose time has not come (due ones show under Open). */
+// Only filtered when needed: a plain index range lets Dexie read just the first `limit` keys.
+function notDue<C extends ReturnType<typeof range>>(rows: C, q: ListQuery): C {
+  return q.status === 'snoozed' ? (rows.filter((r) => r.snoozedUntil === null || r.snoozedUntil > q.now) as C) : rows
+}
+
+/**
+ * The first `limit` rows of a filter and status in the chosen order. Newest and Priority read only
+ * those rows through the indexes (Priority one priority at a time, Urgent first). Oldest waiting first
+ * depends on two columns compared with each other, which no index holds, so it reads the whole
+ * filtered range and sorts it in memory.
+ */
+async function sortedRows(db: InboxDatabase, q: ListQuery, limit: number, sort: ListSort): Promise<ConversationRecord[]> {
+  if (sort === 'waiting') return (await notDue(range(db, q), q).toArray()).sort(compareRows.waiting).slice(0, limit)
+  if (sort === 'newest') return notDue(range(db, q).reverse(), q).limit(limit).toArray()
+  const rows: ConversationRecord[] = []
+  for (const priority of PRIORITY_ORDER) {
+    if (rows.length >= limit) break
+    rows.push(...(await notDue(priorityRange(db, q, priority).reverse(), q).limit(limit - rows.length).toArray()))
   }
-  const rows = await range(db, q).reverse().limit(limit).toArray()
+  return rows
+}
+
+export async function listConversations(db: InboxDatabase, q: ListQuery, limit: number): Promise<ConversationRecord[]> {
+  const sort = q.sort ?? 'newest'
+  const rows = await sortedRows(db, q, limit, sort)
   if (q.status !== 'open') return rows
   const due = await dueSnoozes(db, q)
   if (due.length === 0) return rows
-  return [...rows, ...due].sort((a, b) => b.lastActivityAt - a.lastActivityAt).slice(0, limit)
+  return [...rows, ...due].sort(compareRows[sort]).slice(0, limit)
 }
 
 export async function countConversations(db: InboxDatabase, q: ListQuery): Promise<number> {
