@@ -1,21 +1,24 @@
 import { storeToRefs } from 'pinia'
 import type * as Y from 'yjs'
-import { addLabel, removeLabel, writeField, type FieldName, type Status } from '../../shared/conversation-doc.ts'
+import { addLabel, removeLabel, writeField, type FieldName, type Priority, type Status } from '../../shared/conversation-doc.ts'
+import type { InboxDatabase } from '../db/database.ts'
 import type { ConversationRecord, OutboxItem } from '../db/records.ts'
 import { useSessionStore } from '../stores/session.ts'
 import { dropOutboxItem, enqueueWithFiles, returnToDraft } from '../sync/uploads-queue.ts'
 import { uuid } from '../lib/uuid.ts'
 
-/**
- * What an agent can do to a conversation. State changes are edits of the conversation's doc (they
- * merge with everyone's, offline included); replies and notes go through the outbox.
- */
-export function useConversationActions() {
-  const session = useSessionStore()
-  const { db, engine, me } = storeToRefs(session)
+export interface StateActionDeps {
+  db: InboxDatabase
+  /** Edits a conversation's doc as the agent (DocSync.edit: the doc is stored dirty until pushed). */
+  edit: (id: string, change: (doc: Y.Doc) => void) => Promise<void>
+  meId: string
+}
 
-  const ctx = () => ({ by: me.value!.id, at: Date.now(), writeId: uuid() })
-  const edit = (id: string, change: (doc: Y.Doc) => void) => engine.value!.docs.edit(id, change)
+/** The state changes, each one edit of the conversation's doc: they merge with everyone's, offline
+ *  included, and a bulk action is these same edits applied to each conversation. */
+export function stateActions(deps: StateActionDeps) {
+  const { edit } = deps
+  const ctx = () => ({ by: deps.meId, at: Date.now(), writeId: uuid() })
 
   /** Writes a field and remembers the write, to tell the agent if a concurrent one wins instead. */
   async function write<F extends FieldName>(id: string, field: F, input: Parameters<typeof writeField<F>>[2]) {
@@ -24,17 +27,12 @@ export function useConversationActions() {
       written = writeField(doc, field, input, ctx())
     })
     const w = written as { writeId: string; over: string | null } | null
-    if (w) await db.value!.writes.put({ conversationId: id, field, writeId: w.writeId, over: w.over })
+    if (w) await deps.db.writes.put({ conversationId: id, field, writeId: w.writeId, over: w.over })
   }
 
   /** A status records the newest message the agent had seen (DESIGN §4 rule 3). */
   const setStatus = (row: ConversationRecord, value: Status, snoozedUntil: number | null = null) =>
     write(row.id, 'status', { value, snoozedUntil: value === 'snoozed' ? snoozedUntil : null, seenSeq: row.lastMessageSeq })
-
-  async function queue(row: ConversationRecord, kind: 'reply' | 'note', body: string, basedOnSeq: number, id = uuid()) {
-    // The files chosen in this conversation's composer for this kind of message go with it.
-    await enqueueWithFiles(db.value!, { id, conversationId: row.id, kind, body, basedOnSeq, authorAgentId: me.value!.id }, Date.now())
-  }
 
   return {
     resolve: (row: ConversationRecord) => setStatus(row, 'resolved'),
@@ -43,8 +41,37 @@ export function useConversationActions() {
     snooze: (row: ConversationRecord, until: number) => setStatus(row, 'snoozed', until),
     assign: (id: string, agentId: string | null) => write(id, 'assignee', { value: agentId }),
     setTeam: (id: string, teamId: string | null) => write(id, 'team', { value: teamId }),
+    setPriority: (id: string, value: Priority) => write(id, 'priority', { value }),
     addLabel: (id: string, label: string) => edit(id, (doc) => void addLabel(doc, label, ctx())),
     removeLabel: (id: string, label: string) => edit(id, (doc) => removeLabel(doc, label)),
+  }
+}
+
+/**
+ * What an agent can do to a conversation. State changes are edits of the conversation's doc;
+ * replies and notes go through the outbox.
+ */
+export function useConversationActions() {
+  const session = useSessionStore()
+  const { db, engine, me } = storeToRefs(session)
+  // Getters: the session is read when an action runs, not when the component is set up.
+  const state = stateActions({
+    get db() {
+      return db.value!
+    },
+    get meId() {
+      return me.value!.id
+    },
+    edit: (id, change) => engine.value!.docs.edit(id, change),
+  })
+
+  async function queue(row: ConversationRecord, kind: 'reply' | 'note', body: string, basedOnSeq: number, id = uuid()) {
+    // The files chosen in this conversation's composer for this kind of message go with it.
+    await enqueueWithFiles(db.value!, { id, conversationId: row.id, kind, body, basedOnSeq, authorAgentId: me.value!.id }, Date.now())
+  }
+
+  return {
+    ...state,
     /** A reply carries the seq its author had seen when last editing it (the send guard's basedOnSeq). */
     reply: (row: ConversationRecord, body: string, basedOnSeq: number) => queue(row, 'reply', body, basedOnSeq),
     /** The shared note becomes a note under its draft's id: pressed twice, or by two agents, one note. */
