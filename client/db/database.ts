@@ -12,6 +12,7 @@ import type {
   CannedRecord,
   UploadRecord,
 } from './records.ts'
+import type { SearchIndexRecord, SearchPendingRecord } from '../search/records.ts'
 
 /** The device's database, one per signed-in agent. Views only read it (through liveQuery); the sync
  *  engine alone writes it. */
@@ -27,6 +28,8 @@ export class InboxDatabase extends Dexie {
   presence!: Table<PresenceRecord, string>
   canned!: Table<CannedRecord, string>
   uploads!: Table<UploadRecord, string>
+  searchIndex!: Table<SearchIndexRecord, string>
+  searchPending!: Table<SearchPendingRecord, number>
 
   constructor(name: string) {
     super(name)
@@ -55,6 +58,11 @@ export class InboxDatabase extends Dexie {
       // The Priority sort walks these one priority at a time, most urgent first (useConversationList.ts).
       conversations:
         'id, [status+lastActivityAt], [assignee+status+lastActivityAt], [status+snoozedUntil], contactId, *labels, [status+priority+lastActivityAt], [assignee+status+priority+lastActivityAt]',
+    })
+    this.version(5).stores({
+      // The persisted search index, and the conversations changed since it was last saved (client/search/).
+      searchIndex: 'id',
+      searchPending: '++key, conversationId',
     })
   }
 }

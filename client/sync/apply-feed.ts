@@ -5,6 +5,7 @@ import { type InboxDatabase, readMeta } from '../db/database.ts'
 import { type ConversationRecord, type DocRecord, toConversationRecord } from '../db/records.ts'
 import { mergeStates, projectState } from './doc-state.ts'
 import { checkWrites, checkWritesTables } from './check-writes.ts'
+import { markForSearch } from '../search/pending.ts'
 
 /**
  * Writes a run of feed entries and the new cursor in one transaction, so the device never holds a
@@ -20,7 +21,7 @@ export async function applyFeedEntries(
   /** Where a history backfill stands after these entries (null: it is done); untouched if absent. */
   backfill?: { after: number; until: number } | null,
 ): Promise<void> {
-  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, db.canned, db.meta, ...checkWritesTables(db)]
+  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, db.canned, db.meta, db.searchPending, ...checkWritesTables(db)]
   await db.transaction('rw', tables, async () => {
     const conversations = entries.filter((e) => e.kind === 'conversation')
     const stored = await db.docs.bulkGet(conversations.map((e) => e.conversation.id))
@@ -64,6 +65,8 @@ export async function applyFeedEntries(
       cursor === null ? undefined : db.meta.put({ key: 'cursor', value: cursor }),
       backfill === undefined ? undefined : backfill === null ? db.meta.delete('backfill') : db.meta.put({ key: 'backfill', value: backfill }),
     ])
+    const contactIds = entries.filter((e) => e.kind === 'contact').map((e) => e.contact.id)
+    await markForSearch(db, [...rows.map((r) => r.id), ...messages.map((m) => m.conversationId)], contactIds)
     const withWrites = new Set(written.map((w) => w.conversationId))
     for (const doc of docs) if (withWrites.has(doc.id)) await checkWrites(db, doc.id, doc.update, Date.now())
   })
@@ -86,7 +89,7 @@ async function applyDirectory(db: InboxDatabase, directory: Directory): Promise<
  * agent's own edit, to be pushed until the server acknowledges it.
  */
 export async function mergeDoc(db: InboxDatabase, id: string, update: Uint8Array, local: boolean): Promise<void> {
-  await db.transaction('rw', [db.docs, db.conversations, ...checkWritesTables(db)], async () => {
+  await db.transaction('rw', [db.docs, db.conversations, db.searchPending, ...checkWritesTables(db)], async () => {
     const existing = await db.docs.get(id)
     const merged = existing ? mergeStates([existing.update, update]) : update
     await db.docs.put({
@@ -96,7 +99,11 @@ export async function mergeDoc(db: InboxDatabase, id: string, update: Uint8Array
       version: (existing?.version ?? 0) + (local ? 1 : 0),
     })
     const row = await db.conversations.get(id)
-    if (row) await db.conversations.put(toConversationRecord({ ...row, ...projectState(merged) }))
+    if (row) {
+      await db.conversations.put(toConversationRecord({ ...row, ...projectState(merged) }))
+      // Labels, status and assignee are searched or filtered on.
+      await markForSearch(db, [id])
+    }
     await checkWrites(db, id, merged, Date.now())
   })
 }

@@ -1,3 +1,4 @@
+import { markForSearch } from '../search/pending.ts'
 import { liveQuery, type Subscription } from 'dexie'
 import { decodeBytes } from '../../shared/base64.ts'
 import type { FeedEntry, PresencePush } from '../../shared/schemas/feed.ts'
@@ -141,6 +142,7 @@ export class SyncEngine {
     try {
       const { messages } = await api<{ messages: MessageRecord[] }>(`/api/conversations/${conversationId}`)
       await this.db.messages.bulkPut(messages)
+      await markForSearch(this.db, [conversationId])
     } catch {
       // Offline or refused: the backfill brings it later.
     }

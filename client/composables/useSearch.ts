@@ -1,0 +1,64 @@
+import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
+import type { InboxDatabase } from '../db/database.ts'
+import type { SearchFilters } from '../search/search-index.ts'
+import type { SearchResultView } from '../search/result-views.ts'
+
+type SearchModule = typeof import('../search/search-module.ts')
+
+/**
+ * The conversation search as refs. The index and MiniSearch load on first use (the field focused) or
+ * when the browser is idle after start, never with the first page: the first-load JS stays small.
+ */
+export function useSearch(db: InboxDatabase, filters: Ref<SearchFilters>) {
+  const text = ref('')
+  const results = shallowRef<SearchResultView[]>([])
+  const loading = ref(false)
+  const error = ref<unknown>(null)
+  const active = computed(() => /[\p{L}\p{N}]/u.test(text.value))
+  let loaded: Promise<{ mod: SearchModule; engine: Awaited<ReturnType<SearchModule['deviceSearch']>> }> | null = null
+  let stopListening: (() => void) | null = null
+  let run = 0
+
+  function load() {
+    loaded ??= import('../search/search-module.ts').then(async (mod) => {
+      const engine = await mod.deviceSearch(db)
+      stopListening = engine.onChange(() => void refresh())
+      return { mod, engine }
+    })
+    loaded.catch((e: unknown) => {
+      error.value = e
+      loaded = null
+    })
+    return loaded
+  }
+
+  async function refresh(): Promise<void> {
+    const mine = ++run
+    if (!active.value) {
+      results.value = []
+      loading.value = false
+      return
+    }
+    loading.value = true
+    try {
+      const { mod, engine } = await load()
+      const views = await mod.resultViews(db, engine, text.value, filters.value)
+      if (mine !== run) return
+      results.value = views
+      error.value = null
+    } catch (e) {
+      if (mine === run) error.value = e
+    } finally {
+      if (mine === run) loading.value = false
+    }
+  }
+
+  watch([text, filters], () => void refresh(), { deep: true })
+  const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(() => void load(), { timeout: 10_000 }) : null
+  onScopeDispose(() => {
+    if (idle !== null) cancelIdleCallback(idle)
+    stopListening?.()
+    run++
+  })
+  return { text, results, loading, error, active, load }
+}
