@@ -49,7 +49,7 @@ describe('paletteCommands', () => {
 
   it('filters by word prefixes, and offers the typed text as a new label', () => {
     expect(labels({ ...base, query: 'reso' })).toEqual(['Resolve', 'Add label "reso"'])
-    expect(labels({ ...base, query: 'as bo' })).toEqual(['Assign to Bob Builder'])
+    expect(labels({ ...base, query: 'as bo' })).toEqual(['Assign to Bob Builder', 'Add label "as bo"'])
     expect(labels({ ...base, query: '/thanks' })[0]).toBe('Canned response /thanks')
     expect(labels({ ...base, query: 'thank you' })[0]).toBe('Canned response /thanks')
     // A label already on the conversation, or one the label rules refuse, is not offered.
