@@ -8,7 +8,7 @@ const DEMO_AGENT = 'alice@example.com'
 const config = configFromEnv(process.env)
 const server = await startServer(config)
 
-const demoExists = server.demo !== null || (await server.ctx.store.findAgentByEmail(DEMO_AGENT)) !== null
+const demoExists = server.demo !== null || (await server.ctx.store.directory.findAgentByEmail(DEMO_AGENT)) !== null
 if (server.demo) {
   console.log('Demo workspace created. Sign in as any of:')
   for (const email of server.demo.agentEmails) console.log(`  ${email}  password: ${server.demo.password}`)

@@ -31,7 +31,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   mkdirSync(config.dataDir, { recursive: true })
   const store = openSqliteStore(path.join(config.dataDir, 'inbox.sqlite'))
   const ctx = createContext(config, store, clock)
-  const demo = config.demo && (await store.countAccounts()) === 0 ? await seedDemoWorkspace(ctx) : null
+  const demo = config.demo && (await store.directory.countAccounts()) === 0 ? await seedDemoWorkspace(ctx) : null
   const setupCode = await ctx.setup.newCode()
   // Before requests are served and jobs run: a reply created from the first request is already heard.
   try {

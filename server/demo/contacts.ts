@@ -18,7 +18,7 @@ export async function seedContacts(ctx: AppContext, accountId: string, options: 
       createdAt: now - Math.round(options.rng.between(31, 90) * DAY),
     }
     // No client is connected while seeding, so the feed entries are not pushed; the store keeps them.
-    await ctx.store.insertContact(contact)
+    await ctx.store.contacts.insertContact(contact)
     contacts.push(contact)
   }
   return contacts

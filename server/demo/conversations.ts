@@ -45,11 +45,11 @@ export async function seedConversations(
     const conversationId = ids[i]!
     if (j < 0) {
       const row = { id: conversationId, accountId: workspace.accountId, inboxId: plan.inboxId, contactId: plan.contactId, createdAt: plan.createdAt }
-      await store.insertConversation(row, emptyConversationState, emptyDoc)
+      await store.conversations.insertConversation(row, emptyConversationState, emptyDoc)
       continue
     }
     const m = plan.messages[j]!
-    const { message } = await store.insertMessage({
+    const { message } = await store.conversations.insertMessage({
       id: clock.id(),
       accountId: workspace.accountId,
       conversationId,
@@ -105,7 +105,7 @@ async function staffOf(ctx: AppContext, workspace: CreatedWorkspace): Promise<St
   const triager = workspace.agents.find((a) => a.role === 'admin') ?? workspace.agents[0]
   if (!triager) throw new Error('seeding conversations needs at least one agent')
   // Members in the workspace's agent order, not the store's (by id): ids are random, picks must not be.
-  const teams = (await ctx.store.listTeams(workspace.accountId)).map((t) => ({
+  const teams = (await ctx.store.directory.listTeams(workspace.accountId)).map((t) => ({
     ...t,
     memberIds: agents.map((a) => a.id).filter((id) => t.memberIds.includes(id)),
   }))

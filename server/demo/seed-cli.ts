@@ -27,15 +27,15 @@ const config = configFromEnv(process.env)
 mkdirSync(config.dataDir, { recursive: true })
 const store = openSqliteStore(path.join(config.dataDir, 'inbox.sqlite'))
 const ctx = createContext(config, store, systemClock)
-if ((await store.countAccounts()) === 0) await seedDemoWorkspace(ctx)
-const alice = await store.findAgentByEmail('alice@example.com')
+if ((await store.directory.countAccounts()) === 0) await seedDemoWorkspace(ctx)
+const alice = await store.directory.findAgentByEmail('alice@example.com')
 if (!alice) throw new Error('no demo workspace in this database (alice@example.com is missing)')
 
 const workspace: CreatedWorkspace = {
   accountId: alice.accountId,
-  agents: await Promise.all((await store.listAgents(alice.accountId)).map(async (a) => (await store.getAgent(a.id))!)),
-  teams: await store.listTeams(alice.accountId),
-  inboxes: (await store.listInboxes(alice.accountId)).map((inbox) => ({ ...inbox, token: '' })),
+  agents: await Promise.all((await store.directory.listAgents(alice.accountId)).map(async (a) => (await store.directory.getAgent(a.id))!)),
+  teams: await store.directory.listTeams(alice.accountId),
+  inboxes: (await store.directory.listInboxes(alice.accountId)).map((inbox) => ({ ...inbox, token: '' })),
 }
 const started = performance.now()
 const rng = createRng(Number(values.seed))

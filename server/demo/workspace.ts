@@ -24,7 +24,7 @@ export async function createWorkspace(ctx: AppContext, spec: WorkspaceSpec): Pro
   const { store, clock } = ctx
   const now = clock.now()
   const accountId = clock.id()
-  await store.createAccount({ id: accountId, name: spec.accountName }, now)
+  await store.directory.createAccount({ id: accountId, name: spec.accountName }, now)
   const agents: AgentRecord[] = []
   // A hash costs 128 MiB and a few hundred ms: agents sharing a demo password share its hash.
   const hashes = new Map<string, Promise<string>>()
@@ -39,7 +39,7 @@ export async function createWorkspace(ctx: AppContext, spec: WorkspaceSpec): Pro
       active: true,
       passwordHash: a.passwordHash ?? (await hashOf(a.password)),
     }
-    await store.createAgent(agent, now)
+    await store.directory.createAgent(agent, now)
     agents.push(agent)
   }
   const teams = []
@@ -50,7 +50,7 @@ export async function createWorkspace(ctx: AppContext, spec: WorkspaceSpec): Pro
       name: t.name,
       memberIds: agents.filter((a) => t.memberEmails.includes(a.email)).map((a) => a.id),
     }
-    await store.createTeam(team)
+    await store.directory.createTeam(team)
     teams.push({ id: team.id, name: team.name })
   }
   const inboxes = []
@@ -59,7 +59,7 @@ export async function createWorkspace(ctx: AppContext, spec: WorkspaceSpec): Pro
     // A website inbox needs the public key its embed snippet carries.
     const settings: InboxSettings = { ...(i.channelType === 'live_chat' ? { widgetKey: newToken('pk') } : {}), ...i.settings }
     const inbox: Inbox = { id: clock.id(), accountId, name: i.name, channelType: i.channelType, settings, archived: false }
-    await store.createInbox({ ...inbox, tokenHash: hashToken(token) }, now)
+    await store.directory.createInbox({ ...inbox, tokenHash: hashToken(token) }, now)
     inboxes.push({ ...inbox, token })
   }
   return { accountId, agents, teams, inboxes }

@@ -75,7 +75,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     '/api/*',
     enforceAccess(app, {
       auth: ctx.auth,
-      inboxToken: async (token) => (await ctx.store.findInboxByTokenHash(hashToken(token)))?.channelType === 'api',
+      inboxToken: async (token) => (await ctx.store.directory.findInboxByTokenHash(hashToken(token)))?.channelType === 'api',
       visitor: async (token) => (await ctx.widget.service.authenticate(token)) !== null,
     }),
   )

@@ -67,7 +67,7 @@ const getMessages = createRoute({
 /** The API inbox the request's bearer token belongs to, or null. */
 async function apiInbox(c: Context, ctx: AppContext): Promise<Inbox | null> {
   const token = bearerToken(c.req.header('authorization'))
-  const inbox = token ? await ctx.store.findInboxByTokenHash(hashToken(token)) : null
+  const inbox = token ? await ctx.store.directory.findInboxByTokenHash(hashToken(token)) : null
   return inbox?.channelType === 'api' ? inbox : null
 }
 

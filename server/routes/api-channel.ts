@@ -32,7 +32,7 @@ const postIncoming = createRoute({
 export function apiChannelRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   app.openapi(postIncoming, async (c) => {
     const token = tokenOf({ authorization: c.req.header('authorization') })
-    const inbox = token ? await ctx.store.findInboxByTokenHash(hashToken(token)) : null
+    const inbox = token ? await ctx.store.directory.findInboxByTokenHash(hashToken(token)) : null
     if (!inbox || inbox.channelType !== 'api') return c.json({ error: 'a valid API inbox token is required' }, 401)
     if (isArchived(inbox)) return c.json({ error: ARCHIVED }, 403)
     return c.json(await ctx.apiChannel.receive(inbox, c.req.valid('json')), 201)

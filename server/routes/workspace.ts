@@ -19,10 +19,10 @@ export function workspaceRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): voi
   app.openapi(getWorkspace, async (c) => {
     const { passwordHash: _omit, ...me } = c.get('agent')
     const [account, agents, teams, inboxes] = await Promise.all([
-      ctx.store.getAccount(me.accountId),
-      ctx.store.listAgents(me.accountId),
-      ctx.store.listTeams(me.accountId),
-      ctx.store.listInboxes(me.accountId),
+      ctx.store.directory.getAccount(me.accountId),
+      ctx.store.directory.listAgents(me.accountId),
+      ctx.store.directory.listTeams(me.accountId),
+      ctx.store.directory.listInboxes(me.accountId),
     ])
     if (!account) throw new NotFoundError('account not found')
     return c.json({ me, account, agents, teams, inboxes }, 200)

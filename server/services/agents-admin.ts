@@ -25,7 +25,7 @@ export class AgentAdminService {
   }
 
   async update(accountId: string, id: string, patch: AgentPatch): Promise<Agent> {
-    const before = await this.store.getAgent(id)
+    const before = await this.store.directory.getAgent(id)
     const result = await this.store.admin.updateAgent(accountId, id, patch)
     if (!result.ok) throw result.reason === 'last_admin' ? new AdminError(409, LAST_ADMIN) : new AdminError(404, 'agent not found')
     this.publish(accountId, result.entries)

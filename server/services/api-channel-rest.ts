@@ -50,7 +50,7 @@ export class ApiChannelRestService {
   upsertContact(inbox: Inbox, input: ContactInput): Promise<{ contact: Contact; created: boolean }> {
     const email = input.email?.trim().toLowerCase()
     return this.queue.run(`${inbox.accountId}:${email ?? this.clock.id()}`, async () => {
-      const existing = email ? await this.store.findContactByEmail(inbox.accountId, email) : null
+      const existing = email ? await this.store.contacts.findContactByEmail(inbox.accountId, email) : null
       if (!existing) return { contact: await this.contacts.findOrCreate(inbox.accountId, input), created: true }
       const updated: Contact = {
         ...existing,
@@ -58,7 +58,7 @@ export class ApiChannelRestService {
         attributes: { ...existing.attributes, ...input.attributes },
       }
       if (updated.name === existing.name && sameAttributes(updated.attributes, existing.attributes)) return { contact: existing, created: false }
-      this.publish(inbox.accountId, await this.store.updateContact(updated))
+      this.publish(inbox.accountId, await this.store.contacts.updateContact(updated))
       return { contact: updated, created: false }
     })
   }
@@ -66,7 +66,7 @@ export class ApiChannelRestService {
   /** Always a new conversation in the token's inbox, with the customer's first message if given. */
   async startConversation(inbox: Inbox, input: ApiChannelNewConversation) {
     const contact = input.contactId
-      ? await this.store.getContact(input.contactId)
+      ? await this.store.contacts.getContact(input.contactId)
       : await this.contacts.findOrCreate(inbox.accountId, input.contact ?? {})
     // Another account's contact reads exactly like one that does not exist.
     if (!contact || contact.accountId !== inbox.accountId) throw new InvalidFieldError('contactId', 'no such contact')
@@ -77,11 +77,11 @@ export class ApiChannelRestService {
 
   /** What the customer can see of a conversation of this inbox, oldest first, after a seq. */
   async customerMessages(inbox: Inbox, conversationId: string, afterSeq: number): Promise<CustomerMessage[]> {
-    const stored = await this.store.getConversation(conversationId)
+    const stored = await this.store.conversations.getConversation(conversationId)
     if (!stored || stored.row.inboxId !== inbox.id || stored.row.accountId !== inbox.accountId)
       throw new NotFoundError('conversation not found')
     // The store already selects incoming and reply only; filtered again because a leak here is the
     // one mistake this endpoint must never make.
-    return (await this.store.visibleMessagesAfter(conversationId, afterSeq)).filter(isVisible).map(toCustomerMessage)
+    return (await this.store.conversations.visibleMessagesAfter(conversationId, afterSeq)).filter(isVisible).map(toCustomerMessage)
   }
 }

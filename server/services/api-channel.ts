@@ -34,7 +34,7 @@ export class ApiChannelService {
       : await this.contacts.findOrCreate(inbox.accountId, input.contact)
     const conversation = input.conversationId
       ? await this.continued(inbox, contact.id, input.conversationId)
-      : ((await this.store.findUnresolvedConversation(inbox.id, contact.id)) ??
+      : ((await this.store.conversations.findUnresolvedConversation(inbox.id, contact.id)) ??
         (await this.conversations.create({ accountId: inbox.accountId, inboxId: inbox.id, contactId: contact.id })))
     const message = await this.messages.addIncoming(inbox.accountId, conversation.id, input.body)
     await this.rules.onCustomerMessage(message)
@@ -45,14 +45,14 @@ export class ApiChannelService {
    *  made: a contact new to the account cannot own an existing conversation). */
   private async contactOfConversation(inbox: Inbox, input: ApiChannelMessage) {
     const email = input.contact.email?.trim().toLowerCase()
-    const contact = email ? await this.store.findContactByEmail(inbox.accountId, email) : null
+    const contact = email ? await this.store.contacts.findContactByEmail(inbox.accountId, email) : null
     if (!contact) throw new NotFoundError('no such conversation for this contact in this inbox')
     return contact
   }
 
   /** A conversation named by the caller must be this inbox's and this contact's. */
   private async continued(inbox: Inbox, contactId: string, conversationId: string) {
-    const stored = await this.store.getConversation(conversationId)
+    const stored = await this.store.conversations.getConversation(conversationId)
     if (!stored || stored.row.inboxId !== inbox.id || stored.row.contactId !== contactId)
       throw new NotFoundError('no such conversation for this contact in this inbox')
     return stored.row

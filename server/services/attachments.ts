@@ -75,7 +75,7 @@ export class AttachmentService {
   /** For a customer: only files of customer-visible messages of their own conversation. */
   async openForCustomer(conversationId: string, id: string): Promise<Download> {
     const a = await this.store.attachments.get(id)
-    const message = a?.messageId ? await this.store.getMessage(a.messageId) : null
+    const message = a?.messageId ? await this.store.conversations.getMessage(a.messageId) : null
     if (!a || !message || message.conversationId !== conversationId || !isCustomerVisible(message.kind))
       throw new NotFoundError('attachment not found')
     return this.download(a)

@@ -36,7 +36,7 @@ export class AuthService {
 
   /** A deactivated agent is refused exactly like an unknown email or a wrong password. */
   async verifyCredentials(email: string, password: string): Promise<AgentRecord | null> {
-    const agent = await this.store.findAgentByEmail(email)
+    const agent = await this.store.directory.findAgentByEmail(email)
     const ok = await verifyPassword(password, agent?.passwordHash ?? (await DUMMY_HASH))
     if (!agent || !ok || !agent.active) return null
     // The password is known only now: the moment to bring a hash of older, weaker parameters up to date.
@@ -52,7 +52,7 @@ export class AuthService {
   async issue(agent: Pick<AgentRecord, 'id'>, kind: 'session' | 'api', label: string | null = null): Promise<string> {
     const token = newToken(kind === 'session' ? 'sess' : 'api')
     const now = this.clock.now()
-    await this.store.createSession(hashToken(token), { agentId: agent.id, kind, label, expiresAt: now + this.sessionMs }, now)
+    await this.store.sessions.createSession(hashToken(token), { agentId: agent.id, kind, label, expiresAt: now + this.sessionMs }, now)
     return token
   }
 
@@ -70,9 +70,9 @@ export class AuthService {
       this.touch(hash, now)
       return cached
     }
-    const session = await this.store.getSession(hash)
+    const session = await this.store.sessions.getSession(hash)
     if (!session || session.expiresAt <= now) return null
-    const agent = await this.store.getAgent(session.agentId)
+    const agent = await this.store.directory.getAgent(session.agentId)
     if (!agent?.active) return null
     const found: AuthenticatedSession = { agent, tokenHash: hash, kind: session.kind, expiresAt: session.expiresAt }
     if (this.cache.size >= CACHE_MAX) this.cache.clear()
@@ -85,7 +85,7 @@ export class AuthService {
    *  the upgrade was under way would otherwise leave it open. */
   watch(ws: WebSocket, session: AuthenticatedSession): void {
     this.sockets.register(ws, { tokenHash: session.tokenHash, agentId: session.agent.id, expiresAt: session.expiresAt })
-    void this.store.getSession(session.tokenHash).then((stillThere) => {
+    void this.store.sessions.getSession(session.tokenHash).then((stillThere) => {
       if (!stillThere) this.sockets.closeTokens([session.tokenHash])
     })
   }
@@ -93,13 +93,13 @@ export class AuthService {
   /** Signs out one session or token. */
   async revoke(token: string): Promise<void> {
     const hash = hashToken(token)
-    await this.store.deleteSession(hash)
+    await this.store.sessions.deleteSession(hash)
     this.ended([hash])
   }
 
   /** Ends one session or token by its hash (the profile's token list names them so). */
   async revokeHash(tokenHash: string): Promise<void> {
-    await this.store.deleteSession(tokenHash)
+    await this.store.sessions.deleteSession(tokenHash)
     this.ended([tokenHash])
   }
 

@@ -20,7 +20,7 @@ export class ContactService {
   async findOrCreate(accountId: string, input: ContactInput): Promise<Contact> {
     const email = input.email?.trim().toLowerCase()
     if (email) {
-      const existing = await this.store.findContactByEmail(accountId, email)
+      const existing = await this.store.contacts.findContactByEmail(accountId, email)
       if (existing) return existing
     }
     const contact: Contact = {
@@ -31,7 +31,7 @@ export class ContactService {
       attributes: input.attributes ?? {},
       createdAt: this.clock.now(),
     }
-    this.publish(accountId, await this.store.insertContact(contact))
+    this.publish(accountId, await this.store.contacts.insertContact(contact))
     return contact
   }
 }

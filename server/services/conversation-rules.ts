@@ -44,7 +44,7 @@ export class ConversationRules {
       for (const line of lines) await this.messages.addActivity(accountId, conversationId, line)
     }
     await this.dropUnknownAssignment(accountId, conversationId, after, directory)
-    const stored = await this.store.getConversation(conversationId)
+    const stored = await this.store.conversations.getConversation(conversationId)
     if (!stored) return
     const lastCustomer = stored.row.lastCustomerMessageSeq
     // Decided on the doc as it is when the correction is written, not on this change's snapshot: a
@@ -85,9 +85,9 @@ export class ConversationRules {
   /** Rule 4: snoozes end on the server at their time. Returns the next wake-up time, if any. */
   async wakeDueSnoozes(): Promise<number | null> {
     const now = this.clock.now()
-    const { due, next } = await this.store.dueSnoozes(now)
+    const { due, next } = await this.store.conversations.dueSnoozes(now)
     for (const { id, accountId } of due) {
-      const stored = await this.store.getConversation(id)
+      const stored = await this.store.conversations.getConversation(id)
       if (!stored) continue
       const woken = await this.conversations.reopenIf(id, stored.row.statusSeenSeq, (state) => isSnoozeDue(state, now))
       if (woken) await this.messages.addActivity(accountId, id, 'Snooze ended: the conversation is open again')

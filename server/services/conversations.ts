@@ -23,7 +23,7 @@ export class ConversationService {
   ) {}
 
   async create(input: { accountId: string; inboxId: string; contactId: string }): Promise<ConversationRow> {
-    const { row, entries } = await this.store.insertConversation(
+    const { row, entries } = await this.store.conversations.insertConversation(
       { id: this.clock.id(), createdAt: this.clock.now(), ...input },
       emptyConversationState,
       EMPTY_DOC,
@@ -35,7 +35,7 @@ export class ConversationService {
   /** Loads a conversation the agent's account owns; anything else is "not found", never "forbidden",
    *  so ids of other accounts cannot be probed. */
   async getFor(agent: Pick<AgentRecord, 'accountId'>, conversationId: string): Promise<ConversationRow> {
-    const stored = await this.store.getConversation(conversationId)
+    const stored = await this.store.conversations.getConversation(conversationId)
     if (!stored || stored.row.accountId !== agent.accountId) throw new NotFoundError('conversation not found')
     return stored.row
   }

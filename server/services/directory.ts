@@ -17,7 +17,7 @@ export class Directory {
   constructor(private readonly store: Store) {}
 
   async load(accountId: string): Promise<AccountDirectory> {
-    const [agents, teams] = await Promise.all([this.store.listAgents(accountId), this.store.listTeams(accountId)])
+    const [agents, teams] = await Promise.all([this.store.directory.listAgents(accountId), this.store.directory.listTeams(accountId)])
     const agentNames = new Map(agents.map((a) => [a.id, a.name]))
     const teamNames = new Map(teams.map((t) => [t.id, t.name]))
     const active = new Set(agents.filter((a) => a.active).map((a) => a.id))

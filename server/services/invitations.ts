@@ -27,7 +27,7 @@ export class InvitationService {
 
   async create(admin: AgentRecord, input: NewInvitation, origin: string): Promise<{ invitation: Invitation; url: string; mailed: boolean }> {
     const email = input.email.toLowerCase()
-    if (await this.store.findAgentByEmail(email)) throw new AdminError(409, 'An agent with this email already exists.', 'email')
+    if (await this.store.directory.findAgentByEmail(email)) throw new AdminError(409, 'An agent with this email already exists.', 'email')
     const token = newToken('inv')
     const now = this.clock.now()
     const invitation: Invitation = { id: this.clock.id(), email, role: input.role, createdAt: now, expiresAt: now + INVITATION_TTL_MS, invitedBy: admin.id }
@@ -35,7 +35,7 @@ export class InvitationService {
     const url = `${origin}/invite/${token}`
     let mailed = false
     if (this.mailer) {
-      const account = await this.store.getAccount(admin.accountId)
+      const account = await this.store.directory.getAccount(admin.accountId)
       mailed = await this.mailer.send({ to: email, url, workspaceName: account?.name ?? 'the workspace', invitedBy: admin })
     }
     return { invitation, url, mailed }

@@ -36,19 +36,19 @@ export class MessageService {
   /** A reply or note from an agent. Idempotent on the client's id (DESIGN §4 rule 5): the same id
    *  posted again returns the first result and writes nothing. */
   async postAgentMessage(agent: AgentRecord, conversationId: string, input: PostMessage): Promise<{ message: Message; duplicate: boolean }> {
-    const conversation = await this.store.getConversation(conversationId)
+    const conversation = await this.store.conversations.getConversation(conversationId)
     if (!conversation || conversation.row.accountId !== agent.accountId) throw new NotFoundError('conversation not found')
     // A retry of a stored message returns it, collision or not: it was sent already.
-    const earlier = await this.store.getMessage(input.id)
+    const earlier = await this.store.conversations.getMessage(input.id)
     if (earlier) return this.sameMessage(earlier, agent, conversationId, input)
     if (input.kind === 'reply' && !input.force) {
-      const newer = await this.store.visibleMessagesAfter(conversationId, input.basedOnSeq)
+      const newer = await this.store.conversations.visibleMessagesAfter(conversationId, input.basedOnSeq)
       const collisions = replyCollisions(newer, input.basedOnSeq, agent.id)
       if (collisions.length > 0) throw new ReplyCollisionError(collisions)
     }
     const attachments = await this.attachments.forNewMessage(agent.accountId, input.attachmentIds ?? [])
     const effects = await this.effects({ id: input.id, accountId: agent.accountId, kind: input.kind, conversationId })
-    const result = await this.store.insertMessage({
+    const result = await this.store.conversations.insertMessage({
       id: input.id,
       accountId: agent.accountId,
       conversationId,
@@ -90,7 +90,7 @@ export class MessageService {
 
   private async add(m: Omit<Message, 'seq' | 'createdAt'>): Promise<Message> {
     const effects = await this.effects(m)
-    const result = await this.store.insertMessage({ ...m, createdAt: this.clock.now(), jobs: effects.jobs })
+    const result = await this.store.conversations.insertMessage({ ...m, createdAt: this.clock.now(), jobs: effects.jobs })
     if (!result.created) return result.message
     effects.committed()
     this.announce(result)

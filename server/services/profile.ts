@@ -24,7 +24,7 @@ export class ProfileService {
 
   /** Every other session and every API token ends; the one making the change (`currentToken`) goes on. */
   async changePassword(agent: AgentRecord, currentToken: string, currentPassword: string, newPassword: string): Promise<void> {
-    const stored = await this.store.getAgent(agent.id)
+    const stored = await this.store.directory.getAgent(agent.id)
     if (!stored || !(await verifyPassword(currentPassword, stored.passwordHash)))
       throw new AdminError(403, 'The current password is not right.', 'currentPassword')
     await this.store.admin.setPasswordHash(agent.id, await hashPassword(newPassword))

@@ -32,7 +32,7 @@ export class SetupService {
   ) {}
 
   async needed(): Promise<boolean> {
-    return (await this.store.countAccounts()) === 0
+    return (await this.store.directory.countAccounts()) === 0
   }
 
   /** A fresh code (the previous one dies), or null when a workspace exists. */

@@ -1,10 +1,19 @@
 import type { ApiToken } from '../../shared/schemas/admin.ts'
 
-// Sessions (the app's cookie) and API tokens (scripts' bearer tokens) beyond create/get/delete:
-// what ends them in bulk, and what the profile lists. Only token hashes are stored; each function that
+// Sessions (the app's cookie) and API tokens (scripts' bearer tokens): created, looked up, ended one by
+// one or in bulk, and what the profile lists. Only token hashes are stored; each function that
 // ends sessions returns the hashes it ended, so their cached authentications and sockets can go too.
 
+export interface SessionRecord {
+  agentId: string
+  kind: 'session' | 'api'
+  expiresAt: number
+}
+
 export interface SessionStore {
+  createSession(tokenHash: string, session: SessionRecord & { label: string | null }, now: number): Promise<void>
+  getSession(tokenHash: string): Promise<SessionRecord | null>
+  deleteSession(tokenHash: string): Promise<void>
   /** Deletes every session and API token of the agent except `keep` (a token hash), if given. */
   endAllOf(agentId: string, keep?: string): Promise<string[]>
   /** Deletes sessions and tokens expired at `now`. */

@@ -84,9 +84,9 @@ export class DocRegistry {
   }
 
   private async load(conversationId: string): Promise<LiveDoc> {
-    const stored = await this.store.getConversation(conversationId)
+    const stored = await this.store.conversations.getConversation(conversationId)
     if (!stored) throw new UnknownConversationError(conversationId)
-    const rows = await this.store.loadDocUpdates(docName(conversationId))
+    const rows = await this.store.docs.loadDocUpdates(docName(conversationId))
     // The baseline is what SQL holds, so a projection lost to a crash after an append is repaired below.
     const live = new LiveDoc(conversationId, stored.row.accountId, ConversationState.parse(stored.row), this.hooks.onPresence)
     Y.transact(live.doc, () => {
@@ -109,7 +109,7 @@ export class DocRegistry {
     live.approxBytes += update.byteLength
     live.chain = live.chain.then(async () => {
       try {
-        live.lastUpdateId = await this.store.appendDocUpdate(docName(live.conversationId), update)
+        live.lastUpdateId = await this.store.docs.appendDocUpdate(docName(live.conversationId), update)
         live.updatesSinceCompaction += 1
       } catch (error) {
         // Not persisted, so not forwarded: peers would otherwise hold an edit the server could lose.
@@ -136,7 +136,7 @@ export class DocRegistry {
     live.projection = after
     const change: StateChange = { conversationId: live.conversationId, accountId: live.accountId, before, after, origin }
     const effects = await this.hooks.jobsFor(change)
-    const entries = await this.store.saveConversationState(live.conversationId, after, Y.encodeStateAsUpdate(live.doc), effects.jobs)
+    const entries = await this.store.conversations.saveConversationState(live.conversationId, after, Y.encodeStateAsUpdate(live.doc), effects.jobs)
     effects.committed()
     this.hooks.onEntries(live.accountId, entries)
     queueMicrotask(() => this.hooks.onStateChange(change))
@@ -146,7 +146,7 @@ export class DocRegistry {
     const through = live.lastUpdateId
     if (through === 0) return
     const state = Y.encodeStateAsUpdate(live.doc)
-    await this.store.compactDoc(docName(live.conversationId), state, through)
+    await this.store.docs.compactDoc(docName(live.conversationId), state, through)
     live.updatesSinceCompaction = 1
     live.approxBytes = state.byteLength
   }
@@ -195,7 +195,7 @@ export class DocRegistry {
     const live = this.live.get(conversationId)
     if (live) return Y.encodeStateAsUpdate(live.doc, stateVector)
     // Reading a doc nobody has open need not load it into memory.
-    const rows = await this.store.loadDocUpdates(docName(conversationId))
+    const rows = await this.store.docs.loadDocUpdates(docName(conversationId))
     const merged = rows.length === 1 ? rows[0]!.data : Y.mergeUpdates(rows.map((r) => r.data))
     return stateVector ? Y.diffUpdate(merged, stateVector) : merged
   }

@@ -81,14 +81,14 @@ export function fanOutJob(store: Store, clock: Clock, wake: (kind: string) => vo
 /** The event's `data`, or null when what it is about is gone (nothing to tell). */
 async function body(store: Store, event: PendingEvent): Promise<unknown> {
   if (event.type === 'message.created') {
-    const message = await store.getMessage(event.message.id)
+    const message = await store.conversations.getMessage(event.message.id)
     // Rule 7, checked again on the stored message.
     if (!message || !announcesMessage(message)) return null
-    const conversation = (await store.getConversation(message.conversationId))?.row
+    const conversation = (await store.conversations.getConversation(message.conversationId))?.row
     if (!conversation) return null
-    return messageCreated(message, conversation, await store.getContact(conversation.contactId))
+    return messageCreated(message, conversation, await store.contacts.getContact(conversation.contactId))
   }
-  const conversation = (await store.getConversation(event.conversationId))?.row
+  const conversation = (await store.conversations.getConversation(event.conversationId))?.row
   if (!conversation) return null
   return event.type === 'conversation.status_changed' ? statusChanged(conversation, event) : assigneeChanged(conversation, event)
 }

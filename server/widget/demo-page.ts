@@ -5,9 +5,9 @@ import type { Store } from '../store/types.ts'
 const DEMO_AGENT = 'alice@example.com'
 
 export async function demoWidgetKey(store: Store): Promise<string | null> {
-  const agent = await store.findAgentByEmail(DEMO_AGENT)
+  const agent = await store.directory.findAgentByEmail(DEMO_AGENT)
   if (!agent) return null
-  const inboxes = await store.listInboxes(agent.accountId)
+  const inboxes = await store.directory.listInboxes(agent.accountId)
   return inboxes.find((i) => i.channelType === 'live_chat' && i.settings.widgetKey)?.settings.widgetKey ?? null
 }
 

@@ -64,7 +64,7 @@ export class WidgetService {
 
   /** The Website inbox a public key belongs to. */
   async inboxForKey(key: string): Promise<Inbox | null> {
-    const inbox = await this.deps.store.findInboxBySetting('widgetKey', key)
+    const inbox = await this.deps.store.directory.findInboxBySetting('widgetKey', key)
     return inbox?.channelType === 'live_chat' ? inbox : null
   }
 
@@ -73,10 +73,10 @@ export class WidgetService {
     const claims = this.deps.tokens.verify(token, this.deps.clock.now())
     if (!claims) return null
     const { store } = this.deps
-    const [record, inbox] = await Promise.all([store.visitors.get(claims.visitorId), store.getInbox(claims.inboxId)])
+    const [record, inbox] = await Promise.all([store.visitors.get(claims.visitorId), store.directory.getInbox(claims.inboxId)])
     if (!record || record.revokedAt !== null || record.inboxId !== claims.inboxId) return null
     if (!inbox || inbox.channelType !== 'live_chat' || inbox.accountId !== record.accountId) return null
-    const contact = record.contactId ? await store.getContact(record.contactId) : null
+    const contact = record.contactId ? await store.contacts.getContact(record.contactId) : null
     if (record.contactId && contact?.accountId !== inbox.accountId) return null
     return { id: record.id, record, inbox, contact }
   }
@@ -157,14 +157,14 @@ export class WidgetService {
   /** The visitor's conversations in this inbox, newest first. */
   async conversationsOf(visitor: Visitor): Promise<ConversationRow[]> {
     if (!visitor.contact) return []
-    const all = await this.deps.store.listConversationsOfContact(visitor.contact.id)
+    const all = await this.deps.store.conversations.listConversationsOfContact(visitor.contact.id)
     return all.filter((c) => c.inboxId === visitor.inbox.id)
   }
 
   /** Every customer-visible message of the visitor's conversations in this inbox, oldest first. */
   async history(visitor: Visitor): Promise<WidgetMessage[]> {
     const conversations = await this.conversationsOf(visitor)
-    const lists = await Promise.all(conversations.map((c) => this.deps.store.listMessages(c.id)))
+    const lists = await Promise.all(conversations.map((c) => this.deps.store.conversations.listMessages(c.id)))
     const visible = lists
       .flat()
       .filter((m) => isCustomerVisible(m.kind))
@@ -180,12 +180,12 @@ export class WidgetService {
     // start two conversations.
     return this.queue.run(visitor.id, async () => {
       const { store, conversations, messages, rules } = this.deps
-      const earlier = await store.getMessage(input.id)
+      const earlier = await store.conversations.getMessage(input.id)
       if (earlier) return this.sameMessage(visitor, earlier)
       if (isArchived(visitor.inbox)) throw new ConflictError('this chat is closed: its inbox is archived')
       const contact = await this.contactOf(visitor)
       const conversation =
-        (await store.findUnresolvedConversation(visitor.inbox.id, contact.id)) ??
+        (await store.conversations.findUnresolvedConversation(visitor.inbox.id, contact.id)) ??
         (await conversations.create({ accountId: visitor.inbox.accountId, inboxId: visitor.inbox.id, contactId: contact.id }))
       const message = await messages.addIncoming(visitor.inbox.accountId, conversation.id, input.body, input.id)
       if (message.conversationId !== conversation.id) return this.sameMessage(visitor, message)
@@ -196,7 +196,7 @@ export class WidgetService {
 
   /** A retried id is only "the same message" if it is this visitor's own: never reveal another's. */
   private async sameMessage(visitor: Visitor, message: Message): Promise<WidgetMessage> {
-    const conversation = await this.deps.store.getConversation(message.conversationId)
+    const conversation = await this.deps.store.conversations.getConversation(message.conversationId)
     const own = visitor.contact !== null && conversation?.row.contactId === visitor.contact.id && conversation.row.inboxId === visitor.inbox.id
     if (!own || message.kind !== 'incoming') throw new ConflictError('this message id is already used by another message')
     return toWidgetMessage(message, new Map())
@@ -204,7 +204,7 @@ export class WidgetService {
 
   /** A file of a customer-visible message in one of the visitor's conversations (never a note's). */
   async openAttachment(visitor: Visitor, conversationId: string, attachmentId: string): Promise<Download> {
-    const stored = await this.deps.store.getConversation(conversationId)
+    const stored = await this.deps.store.conversations.getConversation(conversationId)
     if (!stored || !visitor.contact || stored.row.contactId !== visitor.contact.id || stored.row.inboxId !== visitor.inbox.id)
       throw new NotFoundError('attachment not found')
     return this.deps.attachments.openForCustomer(conversationId, attachmentId)
@@ -213,12 +213,12 @@ export class WidgetService {
   /** A new message as the widget shows it, or null when the customer must not see it. */
   async present(message: Message): Promise<WidgetMessage | null> {
     if (!isCustomerVisible(message.kind)) return null
-    const author = message.authorAgentId ? await this.deps.store.getAgent(message.authorAgentId) : null
+    const author = message.authorAgentId ? await this.deps.store.directory.getAgent(message.authorAgentId) : null
     return toWidgetMessage(message, new Map(author ? [[author.id, author.name]] : []))
   }
 
   private async agentNames(accountId: string): Promise<Map<string, string>> {
-    return new Map((await this.deps.store.listAgents(accountId)).map((a) => [a.id, a.name]))
+    return new Map((await this.deps.store.directory.listAgents(accountId)).map((a) => [a.id, a.name]))
   }
 }
 

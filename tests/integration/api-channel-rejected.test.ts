@@ -21,11 +21,11 @@ describe('a rejected API-channel call creates nothing', () => {
     ((server.ctx.store as SqliteStore).db.prepare('SELECT count(*) AS n FROM contacts WHERE account_id = ?').get(server.acme.accountId) as { n: number }).n
   /** Runs the call, expects its status, and that the account has no new contact and no new feed entry. */
   async function refusedWithoutTrace(status: number, call: () => Promise<{ status: number; text: string }>) {
-    const [before, seq] = [contacts(), await server.ctx.store.lastSeq(server.acme.accountId)]
+    const [before, seq] = [contacts(), await server.ctx.store.feed.lastSeq(server.acme.accountId)]
     const res = await call()
     expect(res.status, res.text).toBe(status)
     expect(contacts()).toBe(before)
-    expect(await server.ctx.store.lastSeq(server.acme.accountId)).toBe(seq)
+    expect(await server.ctx.store.feed.lastSeq(server.acme.accountId)).toBe(seq)
   }
   const postMessage = (json: unknown, token = server.acme.apiInbox.token) => server.request('/api/channels/api/messages', { token, json })
 

@@ -45,7 +45,7 @@ describe('channels of an archived inbox', () => {
     expect(refused.responseCode).toBe(550)
     await archive(made.inbox.id, false)
     await sendMail(port, mail('after'))
-    const contact = await server.ctx.store.findContactByEmail(server.acme.accountId, 'cleo@example.com')
+    const contact = await server.ctx.store.contacts.findContactByEmail(server.acme.accountId, 'cleo@example.com')
     expect(contact).not.toBeNull()
   })
 })

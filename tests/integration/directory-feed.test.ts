@@ -78,7 +78,7 @@ describe('the directory through the feed', () => {
     expect(res.status).toBe(409)
     expect(res.body.error).toBe('The last administrator cannot be demoted or deactivated.')
     expect((await alice.request(`/api/agents/${server.acme.alice.id}`, { method: 'PATCH', json: { active: false } })).status).toBe(409)
-    expect((await server.ctx.store.getAgent(server.acme.alice.id))?.role).toBe('admin')
+    expect((await server.ctx.store.directory.getAgent(server.acme.alice.id))?.role).toBe('admin')
     // With a second administrator, the first may step down.
     await alice.request(`/api/agents/${server.acme.bob.id}`, { method: 'PATCH', json: { role: 'admin' } })
     expect((await alice.request(`/api/agents/${server.acme.alice.id}`, { method: 'PATCH', json: { role: 'agent' } })).status).toBe(200)

@@ -69,7 +69,7 @@ describe('conversation docs have a size cap', () => {
     await eventually(() => expect(noteText(alices.doc).toString()).toBe('Before. After.'))
     expect(noteText(bobs.doc).toString()).toBe('Before. After.')
     expect(await serverNote(id)).toBe('Before. After.')
-    const stored = await server.ctx.store.loadDocUpdates(`conv:${id}`)
+    const stored = await server.ctx.store.docs.loadDocUpdates(`conv:${id}`)
     expect(stored.reduce((n, r) => n + r.data.byteLength, 0)).toBeLessThan(64 * 1024)
 
     noteText(otherRoom[0]!.doc).insert(0, 'still live')

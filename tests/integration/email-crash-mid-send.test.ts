@@ -67,7 +67,7 @@ describe('Email channel: the server is killed in the middle of sending a reply',
     // The killed process held the job's lease (60 s), after which any worker takes the job up again.
     // Rather than wait a minute, the lease is ended here, as its running out would.
     const store = openSqliteStore(path.join(dataDir, 'inbox.sqlite'))
-    const accountId = (await store.findAgentByEmail('alice@example.com'))!.accountId
+    const accountId = (await store.directory.findAgentByEmail('alice@example.com'))!.accountId
     const [job] = await store.jobs.list(SEND_JOB, accountId, 10)
     expect(job).toMatchObject({ status: 'running', attempts: 1 })
     expect(await store.email.get(accountId, 'support@acme.test', rfcId)).toMatchObject({ direction: 'outbound', messageId: id })

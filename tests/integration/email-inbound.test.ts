@@ -184,7 +184,7 @@ describe('Email channel: incoming mail', () => {
     const refused = await sendMailRefused(port(), { from: 'byers@customer.test', to: 'sales@acme.test', subject: 'Hi', text: 'Hello?' })
     expect(refused.responseCode).toBe(550)
     expect(refused.response).toMatch(/no such mailbox/)
-    expect(await server.ctx.store.findContactByEmail(server.acme.accountId, 'byers@customer.test')).toBeNull()
+    expect(await server.ctx.store.contacts.findContactByEmail(server.acme.accountId, 'byers@customer.test')).toBeNull()
   })
 
   it('refuses a mail over 50 MB with 552 and a clear reason', async () => {
@@ -195,6 +195,6 @@ describe('Email channel: incoming mail', () => {
     const refused = await sendMailRefused(port(), { envelope: { from: 'langly@customer.test', to: [SUPPORT_ADDRESS] }, raw })
     expect(refused.responseCode).toBe(552)
     expect(refused.response).toMatch(/too big: at most 50 MB/)
-    expect(await server.ctx.store.findContactByEmail(server.acme.accountId, 'langly@customer.test')).toBeNull()
+    expect(await server.ctx.store.contacts.findContactByEmail(server.acme.accountId, 'langly@customer.test')).toBeNull()
   })
 })

@@ -73,7 +73,7 @@ describe('Email channel: the server is killed after a reply is accepted and befo
     sink.release()
 
     const store = openSqliteStore(path.join(dataDir, 'inbox.sqlite'))
-    const accountId = (await store.findAgentByEmail('alice@example.com'))!.accountId
+    const accountId = (await store.directory.findAgentByEmail('alice@example.com'))!.accountId
     const jobs = await store.jobs.list(SEND_JOB, accountId, 10)
     expect(jobs.map((j) => j.status).sort()).toEqual(['pending', 'running', 'running', 'running', 'running'])
     // The last reply's job was committed with it and never started.

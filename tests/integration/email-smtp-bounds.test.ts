@@ -43,7 +43,7 @@ describe('Email channel: the SMTP server is bounded', () => {
     // Answered while the client was still sending: at the limit, give or take the sockets' buffers.
     expect(sent).toBeLessThan(10 * LIMIT)
     await eventually(() => expect(smtp.closed).toBe(true))
-    expect(await server.ctx.store.findContactByEmail(server.acme.accountId, 'langly@customer.test')).toBeNull()
+    expect(await server.ctx.store.contacts.findContactByEmail(server.acme.accountId, 'langly@customer.test')).toBeNull()
   })
 
   it('a mail within the limit still goes through, and one connection too many is told 421', async () => {
@@ -62,7 +62,7 @@ describe('Email channel: the SMTP server is bounded', () => {
     const body = `${'y'.repeat(998)}\r\n`.repeat(LIMIT / 2 / 1000)
     expect(await smtp.command(`From: byers@customer.test\r\nSubject: small\r\n\r\n${body}.`)).toMatch(/^250 /)
     for (const s of open) s.socket.end()
-    const contact = await server.ctx.store.findContactByEmail(server.acme.accountId, 'byers@customer.test')
+    const contact = await server.ctx.store.contacts.findContactByEmail(server.acme.accountId, 'byers@customer.test')
     expect(contact).not.toBeNull()
   })
 })

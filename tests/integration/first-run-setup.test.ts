@@ -33,7 +33,7 @@ describe('first-run setup', () => {
     expect(wrong.status).toBe(403)
     expect(wrong.body.error).toBe('That setup code is not right. Use the code the server printed at start.')
     expect(wrong.body.fields.map((f) => f.path)).toEqual(['code'])
-    expect(await server.ctx.store.countAccounts()).toBe(0)
+    expect(await server.ctx.store.directory.countAccounts()).toBe(0)
 
     // Typed in lower case with spaces: still the code.
     const done = await server.request<{ agent: { role: string; email: string } }>('/api/setup', { json: setup(` ${code!.toLowerCase()} `) })
@@ -54,7 +54,7 @@ describe('first-run setup', () => {
     const again = await server.request<{ error: string }>('/api/setup', { json: setup(code!, 'eve@team.test') })
     expect(again.status).toBe(409)
     expect(again.body.error).toBe('The workspace already exists. Sign in instead.')
-    expect(await server.ctx.store.findAgentByEmail('eve@team.test')).toBeNull()
+    expect(await server.ctx.store.directory.findAgentByEmail('eve@team.test')).toBeNull()
 
     // After a restart no code is printed, and none is stored.
     await server.restart()
@@ -72,7 +72,7 @@ describe('first-run setup', () => {
       server.request('/api/setup', { json: setup(code, 'third@team.test') }),
     ])
     expect(answers.map((a) => a.status).sort()).toEqual([201, 409, 409])
-    expect(await server.ctx.store.countAccounts()).toBe(1)
+    expect(await server.ctx.store.directory.countAccounts()).toBe(1)
   })
 
   it('is refused on a server that already has a workspace, whatever the code', async () => {
@@ -90,7 +90,7 @@ describe('first-run setup', () => {
     })
     expect(res.status).toBe(400)
     expect(res.body.fields.map((f) => f.path).sort()).toEqual(['email', 'password', 'workspaceName'])
-    expect(await server.ctx.store.countAccounts()).toBe(0)
+    expect(await server.ctx.store.directory.countAccounts()).toBe(0)
   })
 })
 
@@ -106,6 +106,6 @@ describe('guessing the setup code', () => {
     const blocked = await server.request('/api/setup', { json: setup(server.setupCode!) })
     expect(blocked.status).toBe(429)
     expect(Number(blocked.headers.get('retry-after'))).toBeGreaterThan(0)
-    expect(await server.ctx.store.countAccounts()).toBe(0)
+    expect(await server.ctx.store.directory.countAccounts()).toBe(0)
   })
 })

@@ -140,14 +140,14 @@ async function restoreCredentials(): Promise<void> {
     { agent: acme.bob, role: 'agent', key: 'agent' },
   ] as const
   for (const { agent, role, key } of wanted) {
-    const record = await server.ctx.store.getAgent(agent.id)
+    const record = await server.ctx.store.directory.getAgent(agent.id)
     if (!record) throw new Error(`${agent.email} disappeared`)
     if (record.role !== role || record.active === false) {
       const res = await server.request(`/api/agents/${agent.id}`, { method: 'PATCH', token: await anyAdminToken(), json: { role, active: true } })
       expect(res.status, `restoring ${agent.email}: ${res.text}`).toBe(200)
     }
     if ((await server.request('/api/workspace', { token: credentials[key] })).status === 401) {
-      credentials[key] = await server.ctx.auth.issue((await server.ctx.store.getAgent(agent.id))!, 'api', 'fuzz')
+      credentials[key] = await server.ctx.auth.issue((await server.ctx.store.directory.getAgent(agent.id))!, 'api', 'fuzz')
     }
   }
   const inboxProbe = () => server.request(`/api/channels/api/conversations/${customer.conversationId}/messages`, { token: credentials['inbox-token'] })
@@ -171,7 +171,7 @@ async function restoreCredentials(): Promise<void> {
 
 async function anyAdminToken(): Promise<string> {
   for (const agent of [acme.alice, acme.bob]) {
-    const record = await server.ctx.store.getAgent(agent.id)
+    const record = await server.ctx.store.directory.getAgent(agent.id)
     if (record?.role === 'admin' && record.active !== false) return server.ctx.auth.issue(record, 'api', 'fuzz')
   }
   throw new Error('no active administrator left in Acme')

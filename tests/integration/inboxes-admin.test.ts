@@ -95,7 +95,7 @@ describe('inboxes, administered', () => {
 
     const empty = await create({ name: 'Spare', channelType: 'api' })
     expect((await alice.request(`/api/inboxes/${empty.inbox.id}`, { method: 'DELETE' })).body).toEqual({ ok: true })
-    expect(await server.ctx.store.getInbox(empty.inbox.id)).toBeNull()
+    expect(await server.ctx.store.directory.getInbox(empty.inbox.id)).toBeNull()
     expect((await customerMessage(empty.token!, 'gone')).status).toBe(401)
   })
 
@@ -105,7 +105,7 @@ describe('inboxes, administered', () => {
     expect((await mallory.request(`/api/inboxes/${id}`, { method: 'PATCH', json: { name: 'Mine now' } })).status).toBe(404)
     expect((await mallory.request(`/api/inboxes/${id}/token`, { method: 'POST' })).status).toBe(404)
     expect((await mallory.request(`/api/inboxes/${id}`, { method: 'DELETE' })).status).toBe(404)
-    expect((await server.ctx.store.getInbox(id))?.name).toBe('API')
+    expect((await server.ctx.store.directory.getInbox(id))?.name).toBe('API')
     expect((await customerMessage(server.acme.apiInbox.token, 'still mine')).status).toBe(201)
   })
 })

@@ -81,7 +81,7 @@ describe('invitations', () => {
     expect(expired.status).toBe(404)
     expect(expired.body.error).toBe(GONE)
     expect((await server.request(`/api/invitations/token/${token}/accept`, { json: { name: 'Oscar', password: 'oscar password' } })).status).toBe(404)
-    expect(await server.ctx.store.findAgentByEmail('oscar@acme.test')).toBeNull()
+    expect(await server.ctx.store.directory.findAgentByEmail('oscar@acme.test')).toBeNull()
     const listed = expectStatus(await alice.request<{ invitations: Invitation[] }>('/api/invitations'), 200).invitations
     expect(listed.map((i) => i.id)).not.toContain(made.invitation.id)
   })
@@ -124,6 +124,6 @@ describe('guessing invitation links', () => {
     for (let i = 0; i < 4; i++) expect((await server.request(`/api/invitations/token/inv_guess${i}`)).status).toBe(404)
     const blocked = await server.request(`/api/invitations/token/${tokenOf(made.url)}/accept`, { json: { name: 'Rita', password: 'rita password' } })
     expect(blocked.status).toBe(429)
-    expect(await server.ctx.store.findAgentByEmail('rita@acme.test')).toBeNull()
+    expect(await server.ctx.store.directory.findAgentByEmail('rita@acme.test')).toBeNull()
   })
 })

@@ -54,7 +54,7 @@ describe('jobs are written in the same transaction as the change that causes the
     } finally {
       store.db.exec('DROP TRIGGER refuse_mail_jobs')
     }
-    expect(await store.getMessage(id)).toBeNull()
+    expect(await store.conversations.getMessage(id)).toBeNull()
     expect((await alice.feedAll()).entries.some((e) => e.kind === 'message' && e.message.id === id)).toBe(false)
     expect(await mailJobOf(id)).toEqual([])
 
@@ -71,7 +71,7 @@ describe('jobs are written in the same transaction as the change that causes the
 
   it('a projected state and the jobs it causes commit together or not at all', async () => {
     const { conversationId } = await server.customerWrites({ email: 'frank@customer.test' }, 'Hello')
-    const stored = (await store.getConversation(conversationId))!
+    const stored = (await store.conversations.getConversation(conversationId))!
     const state = ConversationState.parse(stored.row)
     const docState = stored.docState ?? new Uint8Array()
     // A kind without a handler: these jobs stay where they are written.
@@ -80,11 +80,11 @@ describe('jobs are written in the same transaction as the change that causes the
     await store.jobs.enqueue(job(taken), Date.now())
 
     // A job that cannot be written (its id is taken) takes the state write down with it.
-    await expect(store.saveConversationState(conversationId, { ...state, status: 'resolved' }, docState, [job(taken)])).rejects.toThrow()
-    expect((await store.getConversation(conversationId))!.row.status).toBe(state.status)
+    await expect(store.conversations.saveConversationState(conversationId, { ...state, status: 'resolved' }, docState, [job(taken)])).rejects.toThrow()
+    expect((await store.conversations.getConversation(conversationId))!.row.status).toBe(state.status)
 
     const fresh = randomUUID()
-    await store.saveConversationState(conversationId, state, docState, [job(fresh)])
+    await store.conversations.saveConversationState(conversationId, state, docState, [job(fresh)])
     expect(await store.jobs.get(fresh)).toMatchObject({ kind: 'test.unhandled', status: 'pending' })
   })
 

@@ -53,15 +53,15 @@ describe('password hashing under a flood of sign-ins', { timeout: 120_000 }, () 
 
   it('upgrades a hash of older parameters on a successful sign-in, and not on a failed one', async () => {
     const { bob } = server.acme
-    const before = (await server.ctx.store.findAgentByEmail(bob.email))!
+    const before = (await server.ctx.store.directory.findAgentByEmail(bob.email))!
     const legacy = legacyHash(bob.password)
     expect(await server.ctx.store.passwords.replaceHash(bob.id, before.passwordHash, legacy)).toBe(true)
 
     expect((await server.request('/api/auth/sign-in', { json: { email: bob.email, password: 'wrong' } })).status).toBe(401)
-    expect((await server.ctx.store.findAgentByEmail(bob.email))!.passwordHash).toBe(legacy)
+    expect((await server.ctx.store.directory.findAgentByEmail(bob.email))!.passwordHash).toBe(legacy)
 
     expect((await server.request('/api/auth/sign-in', { json: { email: bob.email, password: bob.password } })).status).toBe(200)
-    const upgraded = (await server.ctx.store.findAgentByEmail(bob.email))!.passwordHash
+    const upgraded = (await server.ctx.store.directory.findAgentByEmail(bob.email))!.passwordHash
     expect(upgraded).toMatch(/^scrypt\$131072\$8\$1\$/)
     // And the new hash is the password's.
     expect((await server.request('/api/auth/sign-in', { json: { email: bob.email, password: bob.password } })).status).toBe(200)

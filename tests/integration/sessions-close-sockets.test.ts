@@ -211,6 +211,6 @@ describe('expired sessions', () => {
     expect(closed).toEqual(ENDED)
     expect((await server.request('/api/workspace', { token })).status).toBe(401)
     expect(await server.ctx.auth.purgeExpired()).toBeGreaterThanOrEqual(1)
-    expect(await server.ctx.store.getSession(hashToken(token))).toBeNull()
+    expect(await server.ctx.store.sessions.getSession(hashToken(token))).toBeNull()
   })
 })

@@ -40,7 +40,7 @@ describe('website widget API', () => {
     expect(view.conversation.inboxId).toBe(server.acme.websiteInbox.id)
     expect(view.conversation.status).toBe('open')
     expect(view.messages.map((m) => [m.kind, m.body])).toEqual([['incoming', 'Hello, do you ship to Norway?']])
-    const contact = await server.ctx.store.getContact(view.conversation.contactId)
+    const contact = await server.ctx.store.contacts.getContact(view.conversation.contactId)
     // A typed email is kept, as unverified: never the contact's email (widget-identity.test.ts).
     expect(contact).toMatchObject({ name: 'Vera Visitor', email: null, unverifiedEmail: 'vera@example.net' })
 

@@ -21,15 +21,15 @@ describe('a typed email never claims a customer identity', () => {
   async function visitorTyping(email: string): Promise<Contact> {
     const visitor = await TestVisitor.start(server, { name: 'Mallory', email })
     const { conversationId } = await visitor.send('Hi, I am Alice')
-    const stored = await server.ctx.store.getConversation(conversationId)
-    const contact = await server.ctx.store.getContact(stored!.row.contactId)
+    const stored = await server.ctx.store.conversations.getConversation(conversationId)
+    const contact = await server.ctx.store.contacts.getContact(stored!.row.contactId)
     expect(contact).toMatchObject({ name: 'Mallory', email: null, unverifiedEmail: email })
     return contact!
   }
 
   it("the real owner's mail over SMTP lands on another contact, under the sender's name; the visitor's contact is unchanged", async () => {
     const impostor = await visitorTyping('alice@customer.test')
-    expect(await server.ctx.store.findContactByEmail(server.acme.accountId, 'alice@customer.test')).toBeNull()
+    expect(await server.ctx.store.contacts.findContactByEmail(server.acme.accountId, 'alice@customer.test')).toBeNull()
 
     await sendMail(server.ctx.email.inboundPort!, {
       from: '"Alice Owner" <Alice@Customer.test>',
@@ -45,8 +45,8 @@ describe('a typed email never claims a customer identity', () => {
     })
     expect(filed.contact!.id).not.toBe(impostor.id)
     expect(filed.contact).toMatchObject({ name: 'Alice Owner', email: 'alice@customer.test' })
-    expect(await server.ctx.store.getContact(impostor.id)).toEqual(impostor)
-    expect(await server.ctx.store.listConversationsOfContact(impostor.id)).toHaveLength(1)
+    expect(await server.ctx.store.contacts.getContact(impostor.id)).toEqual(impostor)
+    expect(await server.ctx.store.conversations.listConversationsOfContact(impostor.id)).toHaveLength(1)
   })
 
   it("the API channel's upsert and messages by email never match the visitor's contact", async () => {
@@ -61,7 +61,7 @@ describe('a typed email never claims a customer identity', () => {
 
     const { contactId } = await server.customerWrites({ email: 'BOB@customer.test', name: 'Bob Real' }, 'Hello from the API')
     expect(contactId).toBe(upsert.body.id)
-    expect(await server.ctx.store.getContact(impostor.id)).toEqual(impostor)
+    expect(await server.ctx.store.contacts.getContact(impostor.id)).toEqual(impostor)
   })
 
   it('the customer panel is told the email is unverified (the contact feed entry carries it apart)', async () => {

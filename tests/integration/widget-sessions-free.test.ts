@@ -16,7 +16,7 @@ describe('widget sessions cost the agents nothing until the first message', () =
 
   const contacts = () =>
     ((server.ctx.store as SqliteStore).db.prepare('SELECT count(*) AS n FROM contacts WHERE account_id = ?').get(server.acme.accountId) as { n: number }).n
-  const lastSeq = () => server.ctx.store.lastSeq(server.acme.accountId)
+  const lastSeq = () => server.ctx.store.feed.lastSeq(server.acme.accountId)
 
   it('50 sessions without messages make no contact and no feed entry; the first message makes exactly one contact', async () => {
     const [contactsBefore, seqBefore] = [contacts(), await lastSeq()]
@@ -31,7 +31,7 @@ describe('widget sessions cost the agents nothing until the first message', () =
     const first = await visitor.send('Hello')
     await visitor.send('Still there?')
     expect(contacts()).toBe(contactsBefore + 1)
-    const contact = await server.ctx.store.getContact((await server.ctx.store.getConversation(first.conversationId))!.row.contactId)
+    const contact = await server.ctx.store.contacts.getContact((await server.ctx.store.conversations.getConversation(first.conversationId))!.row.contactId)
     expect(contact).toMatchObject({ name: 'Guest 1', email: null, unverifiedEmail: 'guest1@example.net' })
   })
 

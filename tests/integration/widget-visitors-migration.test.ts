@@ -57,15 +57,15 @@ describe('upgrading a database with widget contacts', () => {
 
     const store = openSqliteStore(file)
     try {
-      expect(await store.getContact(ids.visitor)).toMatchObject({ email: null, unverifiedEmail: 'alice@customer.test' })
-      expect(await store.findContactByEmail(ids.account, 'alice@customer.test')).toBeNull()
-      expect(await store.getContact(ids.customer)).toMatchObject({ email: 'bob@customer.test' })
+      expect(await store.contacts.getContact(ids.visitor)).toMatchObject({ email: null, unverifiedEmail: 'alice@customer.test' })
+      expect(await store.contacts.findContactByEmail(ids.account, 'alice@customer.test')).toBeNull()
+      expect(await store.contacts.getContact(ids.customer)).toMatchObject({ email: 'bob@customer.test' })
       expect(await store.visitors.get(ids.visitor)).toMatchObject({ contactId: ids.visitor, inboxId: ids.website, revokedAt: null })
       expect(await store.visitors.get(ids.customer)).toBeNull()
 
       // A device that has read up to seq 2 gets the visitor's contact again, as unverified.
-      expect(await store.lastSeq(ids.account)).toBe(3)
-      const { entries } = await store.readFeed(ids.account, 2, 10)
+      expect(await store.feed.lastSeq(ids.account)).toBe(3)
+      const { entries } = await store.feed.readFeed(ids.account, 2, 10)
       expect(entries.map((e) => JSON.parse(e) as FeedEntry)).toEqual([
         { seq: 3, kind: 'contact', contact: { id: ids.visitor, accountId: ids.account, name: 'Mallory', email: null, unverifiedEmail: 'alice@customer.test', attributes: {}, createdAt: 0 } },
       ])

@@ -15,7 +15,7 @@ export async function addEmailInbox(
 ): Promise<{ id: string; address: string }> {
   const { store, clock } = server.ctx
   const id = clock.id()
-  await store.createInbox(
+  await store.directory.createInbox(
     { id, accountId, name: 'Email', channelType: 'email', settings: { emailAddress: address }, tokenHash: hashToken(newToken('inbox')) },
     clock.now(),
   )
@@ -50,8 +50,8 @@ export async function conversationsOf(
   inboxId: string,
   accountId = server.acme.accountId,
 ): Promise<{ contact: Contact | null; conversations: ConversationRow[] }> {
-  const contact = await server.ctx.store.findContactByEmail(accountId, email.toLowerCase())
+  const contact = await server.ctx.store.contacts.findContactByEmail(accountId, email.toLowerCase())
   if (!contact) return { contact: null, conversations: [] }
-  const conversations = (await server.ctx.store.listConversationsOfContact(contact.id)).filter((c) => c.inboxId === inboxId)
+  const conversations = (await server.ctx.store.conversations.listConversationsOfContact(contact.id)).filter((c) => c.inboxId === inboxId)
   return { contact, conversations }
 }

@@ -9,7 +9,7 @@ import { type CloseInfo, closeOf } from './ws-client.ts'
 
 /** The public key of Acme's Website inbox (what its embed snippet carries). */
 export async function websiteKey(server: TestServer): Promise<string> {
-  const inbox = await server.ctx.store.getInbox(server.acme.websiteInbox.id)
+  const inbox = await server.ctx.store.directory.getInbox(server.acme.websiteInbox.id)
   const key = inbox?.settings.widgetKey
   if (!key) throw new Error('the Website inbox has no widget key')
   return key

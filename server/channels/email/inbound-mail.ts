@@ -81,7 +81,7 @@ export class EmailReceiver implements InboundMailHandler {
     if (earlier) {
       // Seen before. Our own reply coming back (a forwarding loop): nothing to do.
       if (earlier.direction !== 'inbound' || !earlier.messageId) return
-      if (await store.getMessage(earlier.messageId)) return
+      if (await store.conversations.getMessage(earlier.messageId)) return
       await this.addMessage(inbox, earlier.conversationId, earlier.messageId, mail, sender)
       return
     }
@@ -125,7 +125,7 @@ export class EmailReceiver implements InboundMailHandler {
     for (const r of await this.deps.store.email.findMany(inbox.accountId, candidates)) known.set(r.rfcMessageId, [...(known.get(r.rfcMessageId) ?? []), r])
     for (const id of candidates) {
       for (const record of known.get(id) ?? []) {
-        const conversation = await this.deps.store.getConversation(record.conversationId)
+        const conversation = await this.deps.store.conversations.getConversation(record.conversationId)
         if (conversation?.row.inboxId === inbox.id && conversation.row.contactId === contactId) return conversation.row.id
       }
     }
@@ -165,7 +165,7 @@ export class EmailReceiver implements InboundMailHandler {
     const { store } = this.deps
     const trimmed = address.trim()
     const inbox =
-      (await store.findInboxBySetting('emailAddress', trimmed)) ?? (await store.findInboxBySetting('emailAddress', trimmed.toLowerCase()))
+      (await store.directory.findInboxBySetting('emailAddress', trimmed)) ?? (await store.directory.findInboxBySetting('emailAddress', trimmed.toLowerCase()))
     // An archived inbox takes no new mail: the sender's server hears 550 at RCPT TO.
     return inbox?.channelType === 'email' && !isArchived(inbox) ? inbox : null
   }

@@ -75,8 +75,8 @@ export class EmailSender implements JobHandler {
     this.deps.jobs.register(SEND_JOB, this)
     return this.deps.outbox.decide('message.created', async ({ accountId, message }) => {
       if (message.kind !== 'reply') return []
-      const conversation = await this.deps.store.getConversation(message.conversationId)
-      const inbox = conversation ? await this.deps.store.getInbox(conversation.row.inboxId) : null
+      const conversation = await this.deps.store.conversations.getConversation(message.conversationId)
+      const inbox = conversation ? await this.deps.store.directory.getInbox(conversation.row.inboxId) : null
       if (inbox?.channelType !== 'email') return []
       const payload: SendPayload = { messageId: message.id, conversationId: message.conversationId }
       return [{ kind: SEND_JOB, accountId, dedupeKey: `${SEND_JOB}:${message.id}`, payload }]
@@ -100,14 +100,14 @@ export class EmailSender implements JobHandler {
 
   private async send(messageId: string): Promise<void> {
     const { store, clock } = this.deps
-    const message = await store.getMessage(messageId)
+    const message = await store.conversations.getMessage(messageId)
     // DESIGN §4 rule 7, checked again where the mail leaves: only replies ever go to a customer.
     if (!message || message.kind !== 'reply') return
-    const conversation = (await store.getConversation(message.conversationId))?.row
-    const inbox = conversation ? await store.getInbox(conversation.inboxId) : null
+    const conversation = (await store.conversations.getConversation(message.conversationId))?.row
+    const inbox = conversation ? await store.directory.getInbox(conversation.inboxId) : null
     const inboxAddress = inbox?.channelType === 'email' ? inbox.settings.emailAddress : undefined
     if (!conversation || !inboxAddress) throw new PermanentJobError('the inbox has no email address')
-    const contact = await store.getContact(conversation.contactId)
+    const contact = await store.contacts.getContact(conversation.contactId)
     if (!contact?.email) throw new PermanentJobError('the customer has no email address')
 
     const rfcId = outboundMessageId(message.id, inboxAddress)
@@ -151,8 +151,8 @@ export class EmailSender implements JobHandler {
 
   private async fromName(message: Message): Promise<string> {
     if (this.deps.fromName) return this.deps.fromName
-    const agent = message.authorAgentId ? await this.deps.store.getAgent(message.authorAgentId) : null
-    return agent?.name ?? (await this.deps.store.getAccount(message.accountId))?.name ?? ''
+    const agent = message.authorAgentId ? await this.deps.store.directory.getAgent(message.authorAgentId) : null
+    return agent?.name ?? (await this.deps.store.directory.getAccount(message.accountId))?.name ?? ''
   }
 
   /** Opened anew for each attempt: a stream is read once. */

@@ -3,7 +3,7 @@ import type Database from 'better-sqlite3'
 import type { AdminAgent, AdminInbox, Directory, Invitation, Role } from '../../../shared/schemas/admin.ts'
 import type { Agent, Inbox, Team } from '../../../shared/schemas/entities.ts'
 import type { AdminStore, AdminWrite, AgentChange, InboxChange, InvitationRecord, NewAgent } from '../admin.ts'
-import type { AppendFeed } from './canned.ts'
+import type { AppendFeed } from './feed-append.ts'
 import { type AgentColumns, type InboxColumns, toAgent, toInbox } from './rows.ts'
 
 interface InvitationColumns {

@@ -1,10 +1,8 @@
 import type Database from 'better-sqlite3'
 import type { CannedResponse } from '../../../shared/canned.ts'
-import type { FeedEntry } from '../../../shared/schemas/feed.ts'
 import type { CannedStore, CannedWrite, NewCanned } from '../canned.ts'
+import type { AppendFeed } from './feed-append.ts'
 
-/** Appends a feed entry for the entity with the account's next seq (the SqliteStore's, shared). */
-export type AppendFeed = (accountId: string, entityId: string, entry: (seq: number) => FeedEntry) => FeedEntry
 
 interface CannedColumns {
   id: string

@@ -1,7 +1,8 @@
 import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import type { ApiToken } from '../../../shared/schemas/admin.ts'
-import type { SessionStore } from '../sessions.ts'
+import type { SessionRecord, SessionStore } from '../sessions.ts'
+import { StatementCache } from './feed-append.ts'
 
 /** A stable UUID naming a token in the profile's list: derived from its hash, so no column (and no
  *  backfill of existing tokens) is needed, and it reveals nothing that would authenticate. */
@@ -11,7 +12,26 @@ export function tokenIdOf(tokenHash: string): string {
 }
 
 export class SqliteSessionStore implements SessionStore {
-  constructor(private readonly db: Database.Database) {}
+  constructor(
+    private readonly db: Database.Database,
+    private readonly statements = new StatementCache(db),
+  ) {}
+
+  async createSession(tokenHash: string, s: SessionRecord & { label: string | null }, now: number): Promise<void> {
+    this.statements.sql('INSERT INTO sessions (token_hash, agent_id, kind, label, created_at, expires_at) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(tokenHash, s.agentId, s.kind, s.label, now, s.expiresAt)
+  }
+
+  async getSession(tokenHash: string): Promise<SessionRecord | null> {
+    const r = this.statements.sql('SELECT agent_id, kind, expires_at FROM sessions WHERE token_hash = ?').get(tokenHash) as
+      | { agent_id: string; kind: string; expires_at: number }
+      | undefined
+    return r ? { agentId: r.agent_id, kind: r.kind as SessionRecord['kind'], expiresAt: r.expires_at } : null
+  }
+
+  async deleteSession(tokenHash: string): Promise<void> {
+    this.statements.sql('DELETE FROM sessions WHERE token_hash = ?').run(tokenHash)
+  }
 
   async endAllOf(agentId: string, keep?: string): Promise<string[]> {
     const rows = this.db

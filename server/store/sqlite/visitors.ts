@@ -2,7 +2,7 @@ import type Database from 'better-sqlite3'
 import type { Contact } from '../../../shared/schemas/entities.ts'
 import type { FeedEntry } from '../../../shared/schemas/feed.ts'
 import type { VisitorRecord, VisitorStore } from '../visitors.ts'
-import type { AppendFeed } from './canned.ts'
+import type { AppendFeed } from './feed-append.ts'
 import { type ContactColumns, toContact } from './rows.ts'
 
 interface VisitorColumns {
