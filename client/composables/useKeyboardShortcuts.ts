@@ -30,8 +30,11 @@ export function useKeyboardShortcuts() {
     return row ? ((await session.db!.conversations.get(row)) ?? null) : null
   }
 
-  async function run(action: ShortcutAction): Promise<void> {
+  async function run(action: ShortcutAction, event: KeyboardEvent): Promise<void> {
     switch (action) {
+      case 'leaveField':
+        ;(event.target as HTMLElement).blur()
+        return
       case 'next':
       case 'previous':
         keyboard.move(stepCursor(keyboard.rows, keyboard.current, action === 'next' ? 1 : -1))
@@ -75,14 +78,10 @@ export function useKeyboardShortcuts() {
   function onKeydown(event: KeyboardEvent) {
     const target = keyTarget(event.target)
     const action = resolveShortcut(event, { target, view: openId() ? 'conversation' : 'list' })
-    if (!action) {
-      // Escape leaves a field on the list, so j/k work again (the conversation's Escape goes back).
-      if (event.key === 'Escape' && target === 'field' && !event.defaultPrevented) (event.target as HTMLElement).blur()
-      return
-    }
+    if (!action) return
     // The key is the shortcut's: `/` is not typed into the search field, Ctrl+K is not the browser's.
     event.preventDefault()
-    void run(action)
+    void run(action, event)
   }
   window.addEventListener('keydown', onKeydown)
   onScopeDispose(() => window.removeEventListener('keydown', onKeydown))

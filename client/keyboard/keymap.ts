@@ -16,6 +16,8 @@ export type ShortcutAction =
   | 'search'
   | 'help'
   | 'palette'
+  /** Escape in a field: the field lets go of the keyboard (the next Escape goes back). */
+  | 'leaveField'
 
 /** Where the key was pressed: a text field (typing), inside a popup (dialog, menu, listbox: it owns
  *  its keys), on a control that Enter activates natively (button, link, tab), or nowhere in particular. */
@@ -54,7 +56,7 @@ export const SHORTCUTS: readonly Shortcut[] = [
   { action: 'next', keys: ['j'], label: 'Next conversation' },
   { action: 'previous', keys: ['k'], label: 'Previous conversation' },
   { action: 'open', keys: ['Enter'], label: 'Open conversation' },
-  { action: 'back', keys: ['Escape'], label: 'Back to the list (closes a dialog or menu first)' },
+  { action: 'back', keys: ['Escape'], label: 'Back to the list (first closes a dialog or menu, or leaves a field)' },
   { action: 'reply', keys: ['r'], label: 'Reply', conversation: true },
   { action: 'note', keys: ['n'], label: 'Note', conversation: true },
   { action: 'resolve', keys: ['e'], label: 'Resolve (or Reopen)', conversation: true },
@@ -70,7 +72,7 @@ const PLAIN: ReadonlyMap<string, Shortcut> = new Map(
 )
 
 /** Actions that must not run again while a key is held. */
-const ONCE: ReadonlySet<ShortcutAction> = new Set(['resolve', 'assignToMe', 'snooze', 'open', 'reply', 'note', 'help', 'palette', 'back', 'search'])
+const ONCE: ReadonlySet<ShortcutAction> = new Set(['leaveField', 'resolve', 'assignToMe', 'snooze', 'open', 'reply', 'note', 'help', 'palette', 'back', 'search'])
 
 export function resolveShortcut(press: KeyPress, context: KeyContext): ShortcutAction | null {
   if (press.isComposing || press.defaultPrevented) return null
@@ -88,7 +90,9 @@ function match(press: KeyPress, { target, view }: KeyContext): ShortcutAction | 
   if (press.ctrlKey || press.metaKey || press.altKey) return null
   // A popup owns its keys, Escape included: it closes first, the next Escape goes back.
   if (target === 'popup') return null
-  if (press.key === 'Escape') return view === 'conversation' ? 'back' : null
+  // Escape in a field first leaves it: a field's own Escape (a label being added, a search being
+  // cleared) must not also close the conversation under it.
+  if (press.key === 'Escape') return target === 'field' ? 'leaveField' : view === 'conversation' ? 'back' : null
   // Typing in a field is typing.
   if (target === 'field') return null
   const shortcut = PLAIN.get(press.key)

@@ -20,11 +20,12 @@ describe('keymap', () => {
     expect(got).toEqual(['next', 'previous', 'open', 'back', 'reply', 'note', 'resolve', 'assignToMe', 'snooze', 'search', 'help'])
   })
 
-  it('ignores keys typed in a field, but honours Escape there', () => {
+  it('ignores keys typed in a field, but honours Escape there (it leaves the field)', () => {
     for (const k of ['j', 'k', 'Enter', 'r', 'n', 'e', 'a', 's', '/', '?']) {
       expect(resolveShortcut(press(k), { target: 'field', view: 'conversation' }), k).toBeNull()
     }
-    expect(resolveShortcut(press('Escape'), { target: 'field', view: 'conversation' })).toBe('back')
+    expect(resolveShortcut(press('Escape'), { target: 'field', view: 'conversation' })).toBe('leaveField')
+    expect(resolveShortcut(press('Escape'), { target: 'field', view: 'list' })).toBe('leaveField')
   })
 
   it('leaves every key, Escape included, to an open dialog or menu', () => {
