@@ -1,6 +1,6 @@
 // `npm run bench`: our sync server side by side with the plain y-websocket server and Hocuspocus,
 // each in its own child process, in one run on this machine; then the device side (client/). Only
-// prints (DESIGN §7). `npm run bench -- server`, `-- client` or `-- flood` runs one group.
+// prints (DESIGN §7). `npm run bench -- server`, `-- client`, `-- flood` or `-- search` runs one group.
 import os from 'node:os'
 import { cleanupAll, cleanupOnExit } from './lib/children.ts'
 import { openFilesLimit } from './lib/limits.ts'
@@ -17,8 +17,9 @@ import { runFloodGroup } from './flood/run-flood.ts'
 import { serverOutput } from './servers/launch.ts'
 import { printTable } from './table.ts'
 import { runClientGroup } from './client/run-client.ts'
+import { runSearchGroup } from './search/run-search.ts'
 
-const GROUPS = ['server', 'client', 'flood'] as const
+const GROUPS = ['server', 'client', 'flood', 'search'] as const
 const asked = process.argv.slice(2)
 const unknown = asked.filter((a) => !(GROUPS as readonly string[]).includes(a))
 if (unknown.length > 0) {
@@ -119,6 +120,7 @@ const started = Date.now()
 if (groups.has('server')) await runServerGroup()
 if (groups.has('client')) await runClientGroup()
 if (groups.has('flood')) await runFloodGroup()
+if (groups.has('search')) await runSearchGroup()
 console.log(`\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`)
 cleanupAll()
 process.exit(0)

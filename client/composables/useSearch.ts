@@ -1,9 +1,17 @@
+import { liveQuery } from 'dexie'
 import { computed, onScopeDispose, ref, shallowRef, watch, type Ref } from 'vue'
 import type { InboxDatabase } from '../db/database.ts'
 import type { SearchFilters } from '../search/search-index.ts'
 import type { SearchResultView } from '../search/result-views.ts'
+import type { Watch } from '../search/device-search.ts'
 
 type SearchModule = typeof import('../search/search-module.ts')
+
+/** The search chunk watches through this, so Dexie stays in the first-load chunk alone. */
+export const watchLive: Watch = (query, next) => {
+  const subscription = liveQuery(query).subscribe({ next, error: () => undefined })
+  return () => subscription.unsubscribe()
+}
 
 /**
  * The conversation search as refs. The index and MiniSearch load on first use (the field focused) or
@@ -21,7 +29,7 @@ export function useSearch(db: InboxDatabase, filters: Ref<SearchFilters>) {
 
   function load() {
     loaded ??= import('../search/search-module.ts').then(async (mod) => {
-      const engine = await mod.deviceSearch(db)
+      const engine = await mod.deviceSearch(db, watchLive)
       stopListening = engine.onChange(() => void refresh())
       return { mod, engine }
     })

@@ -1,5 +1,5 @@
-import Dexie, { liveQuery, type Subscription } from 'dexie'
 import type { InboxDatabase } from '../db/database.ts'
+import type { SearchPendingRecord } from './records.ts'
 import {
   INDEX_FORMAT,
   createIndex,
@@ -16,7 +16,14 @@ import {
 
 // The I/O shell around search-index.ts: loads the saved index (or builds it once from Dexie), applies
 // the conversations the feed marked as changed, and saves the index a little later. Loaded lazily
-// (dynamic import) so MiniSearch is not part of the first load.
+// (dynamic import) so MiniSearch is not part of the first load. It imports nothing from Dexie itself:
+// the live query comes from the caller, otherwise the bundler splits Dexie out of the first-load
+// chunk into a chunk of its own (a larger first load).
+
+/** Dexie's liveQuery as a callback: `next` runs with each new result; returns the unsubscribe. */
+export type Watch = (query: () => Promise<SearchPendingRecord[]>, next: (rows: SearchPendingRecord[]) => void) => () => void
+/** Every message of a conversation by [conversationId+seq]: seqs are positive numbers. */
+export const SEQ_RANGE = [0, Number.MAX_SAFE_INTEGER] as const
 
 const SAVE_DELAY_MS = 2_000
 
@@ -26,7 +33,7 @@ export class DeviceSearch {
   private seenKey = 0
   private work: Promise<void> = Promise.resolve()
   private saveTimer: ReturnType<typeof setTimeout> | null = null
-  private subscription: Subscription | null = null
+  private unsubscribe: (() => void) | null = null
   private listeners = new Set<() => void>()
 
   private constructor(
@@ -34,7 +41,7 @@ export class DeviceSearch {
     private readonly index: ConversationIndex,
   ) {}
 
-  static async open(db: InboxDatabase): Promise<DeviceSearch> {
+  static async open(db: InboxDatabase, watch: Watch): Promise<DeviceSearch> {
     const saved = await db.searchIndex.get('conversations')
     let engine: DeviceSearch | null = null
     if (saved?.format === INDEX_FORMAT) {
@@ -48,7 +55,7 @@ export class DeviceSearch {
       engine = new DeviceSearch(db, createIndex())
       await engine.rebuild()
     }
-    engine.watch()
+    engine.watch(watch)
     return engine
   }
 
@@ -75,14 +82,13 @@ export class DeviceSearch {
   }
 
   /** The feed marks changed conversations in any tab; this one catches up whenever marks appear. */
-  private watch(): void {
-    this.subscription = liveQuery(() => this.db.searchPending.where(':id').above(this.seenKey).toArray()).subscribe({
-      next: (pending) => {
+  private watch(watch: Watch): void {
+    this.unsubscribe = watch(
+      () => this.db.searchPending.where(':id').above(this.seenKey).toArray(),
+      (pending) => {
         if (pending.length > 0) this.work = this.work.then(() => this.apply()).catch(() => undefined)
       },
-      // The database closed (sign-out): nothing left to keep up to date.
-      error: () => undefined,
-    })
+    )
   }
 
   private async apply(): Promise<void> {
@@ -94,7 +100,7 @@ export class DeviceSearch {
       const rows = await db.conversations.bulkGet(ids)
       const contacts = await db.contacts.bulkGet(rows.map((r) => r?.contactId ?? ''))
       const messages = await Promise.all(
-        ids.map((id) => db.messages.where('[conversationId+seq]').between([id, Dexie.minKey], [id, Dexie.maxKey]).toArray()),
+        ids.map((id) => db.messages.where('[conversationId+seq]').between([id, SEQ_RANGE[0]], [id, SEQ_RANGE[1]], true, true).toArray()),
       )
       return ids.map((id, i) => ({ id, row: rows[i], contact: contacts[i] ?? null, messages: messages[i]! }))
     })
@@ -144,7 +150,7 @@ export class DeviceSearch {
   }
 
   close(): void {
-    this.subscription?.unsubscribe()
+    this.unsubscribe?.()
     if (this.saveTimer) clearTimeout(this.saveTimer)
   }
 }
@@ -152,10 +158,10 @@ export class DeviceSearch {
 const engines = new WeakMap<InboxDatabase, Promise<DeviceSearch>>()
 
 /** One engine per device database, shared by every list pane that mounts (the phone layout remounts). */
-export function deviceSearch(db: InboxDatabase): Promise<DeviceSearch> {
+export function deviceSearch(db: InboxDatabase, watch: Watch): Promise<DeviceSearch> {
   let engine = engines.get(db)
   if (!engine) {
-    engine = DeviceSearch.open(db)
+    engine = DeviceSearch.open(db, watch)
     engine.catch(() => engines.delete(db))
     engines.set(db, engine)
   }

@@ -1,8 +1,7 @@
-import Dexie from 'dexie'
 import type { InboxDatabase } from '../db/database.ts'
 import type { ConversationRecord } from '../db/records.ts'
 import { highlight, snippet, type SearchFilters, type Segment } from './search-index.ts'
-import type { DeviceSearch } from './device-search.ts'
+import { SEQ_RANGE, type DeviceSearch } from './device-search.ts'
 
 export interface SearchResultView {
   row: ConversationRecord
@@ -26,7 +25,7 @@ export async function resultViews(db: InboxDatabase, engine: DeviceSearch, query
       const email = contact?.email ?? contact?.unverifiedEmail ?? null
       let excerpt: SearchResultView['excerpt'] = null
       if (hit.fields.includes('text')) {
-        const messages = await db.messages.where('[conversationId+seq]').between([row.id, Dexie.minKey], [row.id, Dexie.maxKey]).reverse().toArray()
+        const messages = await db.messages.where('[conversationId+seq]').between([row.id, SEQ_RANGE[0]], [row.id, SEQ_RANGE[1]], true, true).reverse().toArray()
         for (const m of messages) {
           const text = m.kind === 'activity' ? null : snippet(m.body, hit.terms)
           if (text) {

@@ -1,4 +1,5 @@
 import 'fake-indexeddb/auto'
+import { liveQuery } from 'dexie'
 import { afterEach, describe, expect, it } from 'vitest'
 import { applyFeedEntries } from '../../../../client/sync/apply-feed.ts'
 import { DeviceSearch } from '../../../../client/search/device-search.ts'
@@ -13,7 +14,10 @@ afterEach(async () => {
   for (const db of dbs.splice(0)) await db.delete()
 })
 const open = async (db: ReturnType<typeof freshDatabase>) => {
-  const engine = await DeviceSearch.open(db)
+  const engine = await DeviceSearch.open(db, (query, next) => {
+    const subscription = liveQuery(query).subscribe({ next })
+    return () => subscription.unsubscribe()
+  })
   engines.push(engine)
   return engine
 }

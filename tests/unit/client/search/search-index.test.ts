@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { createIndex, highlight, loadIndex, messageText, search, serializeIndex, snippet, upsert, remove, type SearchSource } from '../../../../client/search/search-index.ts'
 
 // The reference: a plain scan of each conversation's words. A conversation matches when every query
-// word but the last is one of its words and the last is a prefix of one.
+// word but the last is one of its words and the last is a prefix of one (from two characters on).
 const words = (text: string) => text.toLowerCase().split(/[^\p{L}\p{N}]+/u).filter(Boolean)
 function referenceWords(s: SearchSource): string[] {
   const c = s.contact
@@ -11,7 +11,7 @@ function referenceWords(s: SearchSource): string[] {
 }
 function referenceMatches(s: SearchSource, query: string[]): boolean {
   const own = referenceWords(s)
-  return query.every((q, i) => (i === query.length - 1 ? own.some((w) => w.startsWith(q)) : own.includes(q)))
+  return query.every((q, i) => (i === query.length - 1 && q.length >= 2 ? own.some((w) => w.startsWith(q)) : own.includes(q)))
 }
 
 const word = fc.constantFrom('parcel', 'parcels', 'refund', 'ref', 'account', 'close', 'dana', 'eric', 'example', 'net', 'com', 'vip', 'billing', 'été', '42', '420', '7')
