@@ -101,6 +101,26 @@ describe('keyboard triage', () => {
     await heading().waitFor({ state: 'detached' })
   })
 
+  it('s opens the snooze menu and Escape closes it before going back; / focuses the search field', async () => {
+    await list().getByRole('link', { name: /Nico Keys/ }).click()
+    await heading().filter({ hasText: 'Nico Keys' }).waitFor()
+    await alice.keyboard.press('s')
+    const menu = alice.getByRole('menu', { name: 'Snooze until' })
+    await menu.waitFor()
+    await alice.keyboard.press('Escape')
+    await menu.waitFor({ state: 'detached' })
+    expect(await heading().textContent()).toContain('Nico Keys')
+    await alice.locator('body').press('Escape')
+    await heading().waitFor({ state: 'detached' })
+    await alice.locator('body').press('/')
+    const search = alice.getByRole('textbox', { name: 'Search conversations' }).or(alice.getByRole('searchbox', { name: 'Search conversations' }))
+    await expect.poll(() => search.first().evaluate((el) => el === document.activeElement)).toBe(true)
+    // The `/` opened the field and was not typed into it.
+    expect(await search.first().inputValue()).toBe('')
+    // The search field's own Escape clears it and keeps the focus there: leave it for the next test.
+    await search.first().evaluate((el) => (el as HTMLElement).blur())
+  })
+
   it('? opens the "Keyboard shortcuts" dialog listing them all; Escape closes it and focus returns', async () => {
     const before = await alice.evaluate(() => document.activeElement?.outerHTML.slice(0, 80) ?? '')
     await alice.keyboard.press('?')
