@@ -105,4 +105,21 @@ describe('bulk actions and priority', () => {
     await bob.getByRole('tab', { name: 'Resolved' }).click()
     for (const c of customers) await link(bob, c.name).waitFor({ timeout: 30_000 })
   })
+
+  it('a long press with a finger starts selecting with that row, without opening it', async () => {
+    const row = link(bob, customers[1]!.name)
+    const box = (await row.boundingBox())!
+    const at = { clientX: box.x + box.width / 2, clientY: box.y + box.height / 2, bubbles: true, pointerType: 'touch', isPrimary: true }
+    await row.dispatchEvent('pointerdown', at)
+    // The checkbox appears once the press has lasted long enough; the finger lifts after that.
+    const checkbox = bob.getByRole('checkbox', { name: `Select conversation #${conversations[1]!.number}` })
+    await checkbox.waitFor()
+    await row.dispatchEvent('pointerup', at)
+    await row.dispatchEvent('click', at)
+    expect(await checkbox.isChecked()).toBe(true)
+    await bob.getByRole('toolbar', { name: 'Selected conversations' }).getByText('1 selected').waitFor()
+    expect(new URL(bob.url()).pathname).not.toContain(conversations[1]!.id)
+    await bob.getByRole('button', { name: 'Cancel' }).click()
+    await eventually(async () => expect(await bob.getByRole('checkbox').count()).toBe(0))
+  })
 })
