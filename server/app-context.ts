@@ -31,6 +31,8 @@ import { TeamService } from './services/teams.ts'
 import { InboxService } from './services/inboxes.ts'
 import { ProfileService } from './services/profile.ts'
 import { CredentialLimits } from './services/credential-limits.ts'
+import { FeedService } from './services/feed.ts'
+import { WorkspaceService } from './services/workspace.ts'
 
 /** The composition root: every service, wired once. Routes and sockets receive this. */
 export interface AppContext {
@@ -69,6 +71,10 @@ export interface AppContext {
   profile: ProfileService
   /** Attempts left for guessing passwords and codes, per client address and per email (sign-in, tokens). */
   credentialLimits: CredentialLimits
+  /** Catch-up pages of the change feed. */
+  feed: FeedService
+  /** The signed-in agent's account, agents, teams and inboxes. */
+  workspace: WorkspaceService
 }
 
 export function createContext(config: Config, store: Store, clock: Clock): AppContext {
@@ -137,6 +143,8 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
       perSubject: config.signInLimits.perEmail,
       windowSeconds: config.signInLimits.windowSeconds,
     }),
+    feed: new FeedService(store),
+    workspace: new WorkspaceService(store),
   } satisfies AppContext)
   ctx.webhooks.connect(ctx.outbox, ctx.jobs)
   return ctx

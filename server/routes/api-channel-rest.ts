@@ -13,7 +13,6 @@ import type { AppContext } from '../app-context.ts'
 import { bearerToken } from '../http/auth-middleware.ts'
 import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
-import { hashToken } from '../services/secrets.ts'
 import { ARCHIVED_INBOX, isArchived } from '../services/inboxes.ts'
 import { IdParam, errors, json, jsonBody } from './schemas.ts'
 
@@ -67,8 +66,7 @@ const getMessages = createRoute({
 /** The API inbox the request's bearer token belongs to, or null. */
 async function apiInbox(c: Context, ctx: AppContext): Promise<Inbox | null> {
   const token = bearerToken(c.req.header('authorization'))
-  const inbox = token ? await ctx.store.directory.findInboxByTokenHash(hashToken(token)) : null
-  return inbox?.channelType === 'api' ? inbox : null
+  return token ? ctx.apiChannel.inboxForToken(token) : null
 }
 
 /** Set by the token check, which runs before validation: a caller without a valid token learns

@@ -4,7 +4,6 @@ import type { AppContext } from '../app-context.ts'
 import { tokenOf } from '../http/auth-middleware.ts'
 import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
-import { hashToken } from '../services/secrets.ts'
 import { ARCHIVED_INBOX as ARCHIVED, isArchived } from '../services/inboxes.ts'
 import { errors, json, jsonBody } from './schemas.ts'
 
@@ -32,8 +31,8 @@ const postIncoming = createRoute({
 export function apiChannelRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   app.openapi(postIncoming, async (c) => {
     const token = tokenOf({ authorization: c.req.header('authorization') })
-    const inbox = token ? await ctx.store.directory.findInboxByTokenHash(hashToken(token)) : null
-    if (!inbox || inbox.channelType !== 'api') return c.json({ error: 'a valid API inbox token is required' }, 401)
+    const inbox = token ? await ctx.apiChannel.inboxForToken(token) : null
+    if (!inbox) return c.json({ error: 'a valid API inbox token is required' }, 401)
     if (isArchived(inbox)) return c.json({ error: ARCHIVED }, 403)
     return c.json(await ctx.apiChannel.receive(inbox, c.req.valid('json')), 201)
   })

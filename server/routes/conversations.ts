@@ -55,8 +55,7 @@ const postMessage = createRoute({
 
 export function conversationRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   app.openapi(getConversation, async (c) => {
-    const conversation = await ctx.conversations.getFor(c.get('agent'), c.req.valid('param').id)
-    return c.json({ conversation, messages: await ctx.store.conversations.listMessages(conversation.id) }, 200)
+    return c.json(await ctx.conversations.getWithMessages(c.get('agent'), c.req.valid('param').id), 200)
   })
 
   app.openapi(patchConversation, async (c) => {

@@ -19,7 +19,7 @@ import { bearerToken } from '../http/auth-middleware.ts'
 import { clientKey } from '../http/client-address.ts'
 import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
-import { demoPage, demoWidgetKey } from '../widget/demo-page.ts'
+import { demoPage } from '../widget/demo-page.ts'
 import { RateLimiter } from '../widget/rate-limit.ts'
 import { InvalidVisitorError } from '../widget/service.ts'
 import { sendDownload } from './attachments.ts'
@@ -183,7 +183,7 @@ export function widgetRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   app.get('/widget-demo', async (c) => {
     const asked = c.req.query('key')
     const valid = WidgetKey.safeParse(asked).success && asked !== undefined && (await service.inboxForKey(asked)) !== null
-    const key = asked === undefined ? await demoWidgetKey(ctx.store) : valid ? asked : null
+    const key = asked === undefined ? await service.demoKey() : valid ? asked : null
     c.header('Cache-Control', 'no-cache')
     return c.html(demoPage(new URL(c.req.url).origin, key))
   })

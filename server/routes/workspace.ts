@@ -3,7 +3,6 @@ import { Workspace } from '../../shared/schemas/api.ts'
 import type { AppContext } from '../app-context.ts'
 import { access } from '../http/access.ts'
 import type { HttpEnv } from '../http/env.ts'
-import { NotFoundError } from '../services/errors.ts'
 import { errors, json } from './schemas.ts'
 
 const getWorkspace = createRoute({
@@ -18,13 +17,6 @@ const getWorkspace = createRoute({
 export function workspaceRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
   app.openapi(getWorkspace, async (c) => {
     const { passwordHash: _omit, ...me } = c.get('agent')
-    const [account, agents, teams, inboxes] = await Promise.all([
-      ctx.store.directory.getAccount(me.accountId),
-      ctx.store.directory.listAgents(me.accountId),
-      ctx.store.directory.listTeams(me.accountId),
-      ctx.store.directory.listInboxes(me.accountId),
-    ])
-    if (!account) throw new NotFoundError('account not found')
-    return c.json({ me, account, agents, teams, inboxes }, 200)
+    return c.json({ me, ...(await ctx.workspace.of(me.accountId)) }, 200)
   })
 }

@@ -6,6 +6,7 @@ import type { ConversationRules } from './conversation-rules.ts'
 import type { ConversationService } from './conversations.ts'
 import type { MessageService } from './messages.ts'
 import { KeyedQueue } from './keyed-queue.ts'
+import { hashToken } from './secrets.ts'
 import { NotFoundError } from './errors.ts'
 
 /** Incoming customer messages from the HTTP API channel: into the contact's latest unresolved
@@ -20,6 +21,12 @@ export class ApiChannelService {
     private readonly messages: MessageService,
     private readonly rules: ConversationRules,
   ) {}
+
+  /** The API inbox a bearer token belongs to (both API channel routes authenticate with it), or null. */
+  async inboxForToken(token: string): Promise<Inbox | null> {
+    const inbox = await this.store.directory.findInboxByTokenHash(hashToken(token))
+    return inbox?.channelType === 'api' ? inbox : null
+  }
 
   receive(inbox: Inbox, input: ApiChannelMessage) {
     const who = input.contact.email?.toLowerCase() ?? `name:${input.contact.name}`

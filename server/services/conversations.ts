@@ -3,6 +3,7 @@ import { addLabel, removeLabel, SYSTEM_AUTHOR, writeField } from '../../shared/c
 import { type ConversationState, emptyConversationState, projectConversation } from '../../shared/project-conversation.ts'
 import type { ConversationPatch } from '../../shared/schemas/api.ts'
 import type { ConversationRow } from '../../shared/schemas/conversation.ts'
+import type { Message } from '../../shared/schemas/entities.ts'
 import type { DocRegistry } from '../sync/doc-registry.ts'
 import { serverOrigin } from '../sync/origins.ts'
 import type { AgentRecord, Store } from '../store/types.ts'
@@ -38,6 +39,12 @@ export class ConversationService {
     const stored = await this.store.conversations.getConversation(conversationId)
     if (!stored || stored.row.accountId !== agent.accountId) throw new NotFoundError('conversation not found')
     return stored.row
+  }
+
+  /** The conversation (as getFor) with its messages, oldest first. */
+  async getWithMessages(agent: Pick<AgentRecord, 'accountId'>, conversationId: string): Promise<{ conversation: ConversationRow; messages: Message[] }> {
+    const conversation = await this.getFor(agent, conversationId)
+    return { conversation, messages: await this.store.conversations.listMessages(conversation.id) }
   }
 
   /** Script-facing state change: written into the doc as the agent, exactly as the app would. */

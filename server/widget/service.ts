@@ -14,6 +14,7 @@ import type { Publish } from '../services/publisher.ts'
 import type { Store } from '../store/types.ts'
 import type { VisitorRecord } from '../store/visitors.ts'
 import type { VisitorTokens } from './visitor-token.ts'
+import { demoWidgetKey } from './demo-page.ts'
 
 /** A verified visitor: their row, the Website inbox their token names, and their contact once they
  *  have written (null before the first message). */
@@ -63,6 +64,11 @@ export class WidgetService {
   }
 
   /** The Website inbox a public key belongs to. */
+  /** The demo workspace's website inbox key, for the demo page when no `?key=` is given. */
+  demoKey(): Promise<string | null> {
+    return demoWidgetKey(this.deps.store)
+  }
+
   async inboxForKey(key: string): Promise<Inbox | null> {
     const inbox = await this.deps.store.directory.findInboxBySetting('widgetKey', key)
     return inbox?.channelType === 'live_chat' ? inbox : null
