@@ -62,7 +62,9 @@ export function useSearch(db: InboxDatabase, filters: Ref<SearchFilters>) {
   }
 
   watch([text, filters], () => void refresh(), { deep: true })
-  const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(() => void load(), { timeout: 10_000 }) : null
+  // No timeout: loading the saved index parses it on the main thread (about a second at 10,000
+  // conversations, bench -- search), so only when the browser is really idle.
+  const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(() => void load()) : null
   onScopeDispose(() => {
     if (idle !== null) cancelIdleCallback(idle)
     stopListening?.()

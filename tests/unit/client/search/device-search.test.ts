@@ -44,7 +44,7 @@ describe('the search on the device', () => {
     expect(views[0]?.excerpt?.kind).toBe('note')
     expect(views[0]?.excerpt?.text.filter((s) => s.mark).map((s) => s.text)).toEqual(['kangaroo'])
     // Saved a little later, together with the removal of the marks.
-    await eventually(async () => expect(await db.searchPending.count()).toBe(0), { timeout: 5_000 })
+    await eventually(async () => expect(await db.searchPending.count()).toBe(0), { timeout: 15_000 })
     engines.pop()!.close()
 
     // A warm start: an entry stored while no search was open is applied on top of the saved index.
@@ -52,5 +52,6 @@ describe('the search on the device', () => {
     const warm = await open(db)
     await eventually(() => expect(warm.search('wombat', {}).map((h) => h.id)).toEqual([c1.id]))
     expect(warm.search('kangaroo', {}).map((h) => h.id)).toEqual([c1.id])
-  })
+    // The save is throttled (several seconds): this test waits for one.
+  }, 30_000)
 })
