@@ -61,12 +61,26 @@ export function useSearch(db: InboxDatabase, filters: Ref<SearchFilters>) {
     }
   }
 
-  watch([text, filters], () => void refresh(), { deep: true })
+  // Keystrokes typed while a search blocks the main thread queue up behind it: they are coalesced
+  // into one search of the latest text rather than one each.
+  let queued: ReturnType<typeof setTimeout> | null = null
+  watch(
+    [text, filters],
+    () => {
+      if (queued) clearTimeout(queued)
+      queued = setTimeout(() => {
+        queued = null
+        void refresh()
+      }, 0)
+    },
+    { deep: true },
+  )
   // No timeout: loading the saved index parses it on the main thread (about a second at 10,000
   // conversations, bench -- search), so only when the browser is really idle.
   const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(() => void load()) : null
   onScopeDispose(() => {
     if (idle !== null) cancelIdleCallback(idle)
+    if (queued) clearTimeout(queued)
     stopListening?.()
     run++
   })
