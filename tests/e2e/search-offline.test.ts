@@ -57,8 +57,13 @@ describe('searching conversations with no server', () => {
     await log(alice).getByText(note).waitFor()
   })
 
-  it("finds a customer by email address; clearing the field brings the list back", async () => {
-    await field(alice).fill(eric.email)
+  it("finds a customer by email address (the field focused with /); clearing the field brings the list back", async () => {
+    // `/` from the page (not from a field) puts the cursor in the search field.
+    await alice.getByRole('log', { name: 'Messages' }).click()
+    await alice.keyboard.press('/')
+    await expect.poll(() => field(alice).evaluate((el) => el === document.activeElement)).toBe(true)
+    await alice.keyboard.press('Control+A')
+    await alice.keyboard.type(eric.email)
     const hit = results(alice).getByRole('link', { name: /Eric Search/ })
     await hit.waitFor()
     expect(await results(alice).getByRole('link', { name: /Dana Search/ }).count()).toBe(0)
