@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
-import { launchBrowser, signedInAgent } from '../support/browser.ts'
+import { TABLET, launchBrowser, signedInAgent } from '../support/browser.ts'
+import { describeViolations, seriousViolations } from '../support/axe.ts'
 import { eventually } from '../support/eventually.ts'
 import { customerWrites, removeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.ts'
 
@@ -170,5 +171,30 @@ describe('keyboard triage', () => {
     const reply = alice.getByRole('textbox', { name: 'Reply message' })
     await expect.poll(() => reply.inputValue()).toContain('Thanks for reaching out, Olga Keys!')
     expect(await reply.evaluate((el) => el === document.activeElement)).toBe(true)
+  })
+
+  it('both dialogs pass axe-core (no serious or critical violations)', async () => {
+    // bypassCSP: axe is injected as a script, which the app's own policy rightly refuses.
+    const context = await browser.newContext({ viewport: TABLET, baseURL: server.url, bypassCSP: true })
+    try {
+      const page = await context.newPage()
+      await page.goto('/')
+      await page.getByLabel('Email').fill('alice@example.com')
+      await page.getByLabel('Password').fill('demo-password')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByRole('link', { name: /Nico Keys/ }).click()
+      await page.getByRole('heading', { level: 1 }).filter({ hasText: 'Nico Keys' }).waitFor()
+      await page.locator('body').press('?')
+      await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor()
+      const inShortcuts = await seriousViolations(page)
+      expect(inShortcuts, describeViolations('keyboard shortcuts dialog', inShortcuts)).toEqual([])
+      await page.keyboard.press('Escape')
+      await page.keyboard.press('Control+k')
+      await page.getByRole('dialog', { name: 'Command palette' }).getByRole('option').first().waitFor()
+      const inPalette = await seriousViolations(page)
+      expect(inPalette, describeViolations('command palette', inPalette)).toEqual([])
+    } finally {
+      await context.close()
+    }
   })
 })
