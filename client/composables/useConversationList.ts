@@ -45,6 +45,18 @@ function priorityRange(db: InboxDatabase, q: Pick<ListQuery, 'filter' | 'status'
   return q.inbox ? rows.filter((r) => inInbox(r, q)) : rows
 }
 
+/** Under "Oldest waiting first": the waiting ones (oldest customer message first, read forwards), or
+ *  the others (newest activity first once reversed). */
+function waitingRange(db: InboxDatabase, q: Pick<ListQuery, 'filter' | 'status' | 'me' | 'inbox'>, waiting: boolean) {
+  const assignee = q.filter === 'mine' ? q.me : ''
+  const [from, to] = waiting ? [[1], [Dexie.maxKey]] : [[0, Dexie.minKey], [0, Dexie.maxKey]]
+  const rows =
+    q.filter === 'all'
+      ? db.conversations.where('[status+waitingSeq+lastActivityAt]').between([q.status, ...from], [q.status, ...to])
+      : db.conversations.where('[assignee+status+waitingSeq+lastActivityAt]').between([assignee, q.status, ...from], [assignee, q.status, ...to])
+  return q.inbox ? rows.filter((r) => inInbox(r, q)) : rows
+}
+
 const inInbox = (row: ConversationRecord, q: Pick<ListQuery, 'inbox'>): boolean => !q.inbox || row.inboxId === q.inbox
 
 const matchesFilter = (row: ConversationRecord, q: ListQuery): boolean =>
@@ -63,13 +75,16 @@ function notDue<C extends ReturnType<typeof range>>(rows: C, q: ListQuery): C {
 }
 
 /**
- * The first `limit` rows of a filter and status in the chosen order. Newest and Priority read only
- * those rows through the indexes (Priority one priority at a time, Urgent first). Oldest waiting first
- * depends on two columns compared with each other, which no index holds, so it reads the whole
- * filtered range and sorts it in memory.
+ * The first `limit` rows of a filter and status in the chosen order, each read through an index so
+ * that only those rows are read: Priority one priority at a time, Urgent first; Oldest waiting first
+ * the waiting ones, then the others (waitingSeq is stored on the row for this).
  */
 async function sortedRows(db: InboxDatabase, q: ListQuery, limit: number, sort: ListSort): Promise<ConversationRecord[]> {
-  if (sort === 'waiting') return (await notDue(range(db, q), q).toArray()).sort(compareRows.waiting).slice(0, limit)
+  if (sort === 'waiting') {
+    const waiting = await notDue(waitingRange(db, q, true), q).limit(limit).toArray()
+    if (waiting.length >= limit) return waiting
+    return [...waiting, ...(await notDue(waitingRange(db, q, false).reverse(), q).limit(limit - waiting.length).toArray())]
+  }
   if (sort === 'newest') return notDue(range(db, q).reverse(), q).limit(limit).toArray()
   const rows: ConversationRecord[] = []
   for (const priority of PRIORITY_ORDER) {

@@ -12,6 +12,7 @@ import type {
   CannedRecord,
   UploadRecord,
 } from './records.ts'
+import { waitingSeqOf } from '../lib/conversation-sort.ts'
 import type { SearchIndexRecord, SearchPendingRecord } from '../search/records.ts'
 
 /** The device's database, one per signed-in agent. Views only read it (through liveQuery); the sync
@@ -64,6 +65,20 @@ export class InboxDatabase extends Dexie {
       searchIndex: 'id',
       searchPending: '++key, conversationId',
     })
+    this.version(6)
+      .stores({
+        // "Oldest waiting first" walks the waiting ones (waitingSeq > 0) forwards, then the rest newest first.
+        conversations:
+          'id, [status+lastActivityAt], [assignee+status+lastActivityAt], [status+snoozedUntil], contactId, *labels, [status+priority+lastActivityAt], [assignee+status+priority+lastActivityAt], [status+waitingSeq+lastActivityAt], [assignee+status+waitingSeq+lastActivityAt]',
+      })
+      .upgrade((tx) =>
+        tx
+          .table<ConversationRecord, string>('conversations')
+          .toCollection()
+          .modify((row) => {
+            row.waitingSeq = waitingSeqOf(row)
+          }),
+      )
   }
 }
 

@@ -1,11 +1,15 @@
 import type { ConversationRow } from '../../shared/schemas/conversation.ts'
 import type { Contact, Message } from '../../shared/schemas/entities.ts'
 import type { Workspace } from '../../shared/schemas/api.ts'
+import { waitingSeqOf } from '../lib/conversation-sort.ts'
 
 /** A conversation as stored on the device: the server's facts plus the projection of the local doc.
  *  `assignee` repeats assigneeId with '' for nobody, because IndexedDB cannot index null. */
 export interface ConversationRecord extends ConversationRow {
   assignee: string
+  /** lastCustomerMessageSeq while the customer waits for a reply, else 0: indexed for the list's
+   *  "Oldest waiting first" (client/lib/conversation-sort.ts). */
+  waitingSeq: number
 }
 
 export type MessageRecord = Message
@@ -90,6 +94,7 @@ export type MetaRecord =
 export const toConversationRecord = (row: ConversationRow): ConversationRecord => ({
   ...row,
   assignee: row.assigneeId ?? '',
+  waitingSeq: waitingSeqOf(row),
 })
 
 /** A canned response, as the feed delivers it (kept on the device: available offline). */

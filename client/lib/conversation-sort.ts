@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import type { Priority } from '../../shared/conversation-doc.ts'
 import type { ConversationRecord } from '../db/records.ts'
+import type { ConversationRow } from '../../shared/schemas/conversation.ts'
 
 /** The list's orders. `newest`: newest activity first (the default). `waiting`: conversations whose
  *  customer waits for an answer first, the one waiting longest at the top. `priority`: Urgent first,
@@ -24,8 +25,12 @@ const rank = (p: Priority): number => PRIORITY_ORDER.indexOf(p)
  * so a lower lastCustomerMessageSeq means the customer wrote earlier and has waited longer. The row
  * carries no timestamp of that message (lastActivityAt moves with notes too), hence the seq.
  */
-export const isWaiting = (row: Pick<ConversationRecord, 'lastCustomerMessageSeq' | 'lastVisibleSeq'>): boolean =>
+export const isWaiting = (row: Pick<ConversationRow, 'lastCustomerMessageSeq' | 'lastVisibleSeq'>): boolean =>
   row.lastCustomerMessageSeq > 0 && row.lastCustomerMessageSeq >= row.lastVisibleSeq
+
+/** The stored, indexed form of it: the customer's message seq while they wait, 0 otherwise. */
+export const waitingSeqOf = (row: Pick<ConversationRow, 'lastCustomerMessageSeq' | 'lastVisibleSeq'>): number =>
+  isWaiting(row) ? row.lastCustomerMessageSeq : 0
 
 // Ties as the index walked in reverse gives them: higher id first.
 const newest = (a: ConversationRecord, b: ConversationRecord): number => b.lastActivityAt - a.lastActivityAt || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
@@ -36,7 +41,9 @@ export const compareRows: Record<ListSort, (a: ConversationRecord, b: Conversati
     const wa = isWaiting(a)
     const wb = isWaiting(b)
     if (wa !== wb) return wa ? -1 : 1
-    return wa ? a.lastCustomerMessageSeq - b.lastCustomerMessageSeq || newest(a, b) : newest(a, b)
+    // Ties between waiting ones (not met in practice: one seq is one message) as the index gives them.
+    if (wa) return a.lastCustomerMessageSeq - b.lastCustomerMessageSeq || a.lastActivityAt - b.lastActivityAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)
+    return newest(a, b)
   },
   priority: (a, b) => rank(a.priority) - rank(b.priority) || newest(a, b),
 }

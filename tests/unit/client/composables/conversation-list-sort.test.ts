@@ -1,6 +1,7 @@
 import 'fake-indexeddb/auto'
+import Dexie from 'dexie'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
-import type { InboxDatabase } from '../../../../client/db/database.ts'
+import { InboxDatabase } from '../../../../client/db/database.ts'
 import { type ListQuery, listConversations } from '../../../../client/composables/useConversationList.ts'
 import { type ListSort, compareRows, isWaiting } from '../../../../client/lib/conversation-sort.ts'
 import type { ConversationRecord } from '../../../../client/db/records.ts'
@@ -46,6 +47,47 @@ describe('isWaiting', () => {
     expect(isWaiting(rows.waitingSince40)).toBe(true)
     expect(isWaiting(rows.answered)).toBe(false)
     expect(isWaiting(rows.noMessages)).toBe(false)
+  })
+
+  it('is stored on the row as waitingSeq, the index the sort reads', () => {
+    expect(rows.waitingSince40.waitingSeq).toBe(40)
+    expect(rows.answered.waitingSeq).toBe(0)
+    expect(rows.noMessages.waitingSeq).toBe(0)
+  })
+
+  it('is computed for the rows a device stored before it existed, when the database opens', async () => {
+    const name = `test-upgrade-${crypto.randomUUID()}`
+    // The device's database as version 5 left it: rows without waitingSeq.
+    const old = new Dexie(name)
+    old.version(5).stores({
+      conversations:
+        'id, [status+lastActivityAt], [assignee+status+lastActivityAt], [status+snoozedUntil], contactId, *labels, [status+priority+lastActivityAt], [assignee+status+priority+lastActivityAt]',
+      messages: 'id, [conversationId+seq]',
+      contacts: 'id, email',
+      docs: 'id, dirty',
+      outbox: 'id, conversationId, createdAt, state',
+      meta: 'key',
+      writes: '[conversationId+field], conversationId',
+      notices: '++id, conversationId',
+      presence: 'conversationId',
+      canned: 'id, shortCode',
+      uploads: 'id, outboxId',
+      searchIndex: 'id',
+      searchPending: '++key, conversationId',
+    })
+    const { waitingSeq: _a, ...waiting } = rows.waitingSince10
+    const { waitingSeq: _b, ...answered } = rows.answered
+    await old.table('conversations').bulkPut([waiting, answered])
+    old.close()
+    const upgraded = new InboxDatabase(name)
+    try {
+      expect((await upgraded.conversations.get(waiting.id))!.waitingSeq).toBe(10)
+      expect((await upgraded.conversations.get(answered.id))!.waitingSeq).toBe(0)
+      const found = await listConversations(upgraded, { filter: 'all', status: 'open', me, now: NOW, sort: 'waiting' }, 10)
+      expect(found.map((r) => r.id)).toEqual([waiting.id, answered.id])
+    } finally {
+      await upgraded.delete()
+    }
   })
 })
 
