@@ -37,6 +37,7 @@ export function useKeyboardShortcuts() {
         return
       case 'next':
       case 'previous':
+        if (!keyboard.listShown()) return
         keyboard.move(stepCursor(keyboard.rows, keyboard.current, action === 'next' ? 1 : -1))
         return
       case 'open':

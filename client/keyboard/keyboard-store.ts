@@ -14,6 +14,8 @@ export const useKeyboardStore = defineStore('keyboard', () => {
   /** Ids in the list's order, published by the list pane (it alone knows its filter and sort). */
   const rows = shallowRef<readonly string[]>([])
   const current = ref<string | null>(null)
+  /** False while search results stand in for the list: j/k do not walk rows nobody can see. */
+  const listShown = shallowRef<() => boolean>(() => true)
   const dialog = ref<KeyboardDialog>(null)
   const signal = shallowRef<ConversationSignal | null>(null)
   /** Bumped by each keyboard move: the list scrolls to the row and focuses it (roving focus). */
@@ -32,7 +34,7 @@ export const useKeyboardStore = defineStore('keyboard', () => {
     signal.value = { kind: 'insert', text, seq: ++seq }
   }
 
-  return { rows, current, moved, dialog, signal, move, send, insert }
+  return { rows, current, listShown, moved, dialog, signal, move, send, insert }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useKeyboardStore, import.meta.hot))

@@ -13,6 +13,8 @@ interface Scrolls {
 export function useListCursor(ids: Ref<readonly string[]>, virtualizer: Ref<Scrolls>, scroller: Ref<HTMLElement | null>) {
   const keyboard = useKeyboardStore()
   watch(ids, (next) => (keyboard.rows = next), { immediate: true })
+  // The list hides itself (v-show) while search results replace it.
+  keyboard.listShown = () => scroller.value?.style.display !== 'none'
   watch(
     () => keyboard.moved,
     async () => {
