@@ -70,6 +70,17 @@ describe('bulk actions and priority', () => {
     await eventually(async () => expect((await get(conversations[0]!.id)).conversation.priority).toBe('urgent'), { timeout: 15_000 })
   })
 
+  it('sorts by Priority: the Urgent conversation rises above newer ones, and the order stays in the URL', async () => {
+    const top = async (name: string) => (await link(bob, name).boundingBox())!.y
+    const [gina, hugo, ines] = customers
+    expect(await top(gina!.name)).toBeGreaterThan(await top(ines!.name))
+    await bob.getByRole('combobox', { name: 'Sort' }).selectOption({ label: 'Priority' })
+    await eventually(async () => expect(await top(gina!.name)).toBeLessThan(await top(hugo!.name)))
+    expect(new URL(bob.url()).searchParams.get('sort')).toBe('priority')
+    await bob.getByRole('combobox', { name: 'Sort' }).selectOption({ label: 'Newest activity' })
+    await eventually(async () => expect(await top(gina!.name)).toBeGreaterThan(await top(ines!.name)))
+  })
+
   it('resolves three conversations at once with the server stopped; each waits', async () => {
     await sync(alice).getByText('Online').waitFor({ timeout: 15_000 })
     await server.stop()
