@@ -205,4 +205,24 @@ describe('keyboard triage', () => {
       await context.close()
     }
   })
+
+  it('works on a touch tablet with a hardware keyboard', async () => {
+    const context = await browser.newContext({ viewport: TABLET, baseURL: server.url, hasTouch: true, isMobile: true })
+    try {
+      const page = await context.newPage()
+      await page.goto('/')
+      await page.getByLabel('Email').fill('alice@example.com')
+      await page.getByLabel('Password').fill('demo-password')
+      await page.getByRole('button', { name: 'Sign in' }).click()
+      await page.getByRole('link', { name: /Nico Keys/ }).waitFor()
+      await page.locator('body').press('j')
+      await page.getByRole('tabpanel', { name: 'Conversation list' }).locator('a[aria-current="true"]').waitFor()
+      await page.keyboard.press('Enter')
+      await page.getByRole('heading', { level: 1 }).waitFor()
+      await page.keyboard.press('?')
+      await page.getByRole('dialog', { name: 'Keyboard shortcuts' }).waitFor()
+    } finally {
+      await context.close()
+    }
+  })
 })
