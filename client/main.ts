@@ -1,5 +1,3 @@
-// First: configures zod before any schema is built (no eval under the app's CSP).
-import './lib/zod-without-eval.ts'
 import { createPinia } from 'pinia'
 import { createApp } from 'vue'
 import App from './App.vue'
