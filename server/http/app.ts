@@ -17,7 +17,6 @@ import { docRoutes } from '../routes/docs.ts'
 import { feedRoutes } from '../routes/feed.ts'
 import { workspaceRoutes } from '../routes/workspace.ts'
 import { enforceAccess } from './access.ts'
-import { hashToken } from '../services/secrets.ts'
 import { metaRoutes } from '../routes/meta.ts'
 import { setupRoutes } from '../routes/setup.ts'
 import { invitationRoutes } from '../routes/invitations.ts'
@@ -75,7 +74,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
     '/api/*',
     enforceAccess(app, {
       auth: ctx.auth,
-      inboxToken: async (token) => (await ctx.store.directory.findInboxByTokenHash(hashToken(token)))?.channelType === 'api',
+      inboxToken: async (token) => (await ctx.apiChannel.inboxForToken(token)) !== null,
       visitor: async (token) => (await ctx.widget.service.authenticate(token)) !== null,
     }),
   )
