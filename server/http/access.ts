@@ -67,8 +67,8 @@ export function enforceAccess(app: OpenAPIHono<HttpEnv>, checks: AccessChecks): 
     const level = declared?.access ?? 'agent'
     if (level === 'public') return next()
     if (level === 'inbox-token' || level === 'visitor') {
-      // Links and images cannot carry headers: a visitor's file link may carry its token as ?token=.
-      const token = bearerToken(c.req.header('authorization')) ?? (level === 'visitor' ? c.req.query('token') : undefined)
+      // Never from the URL: tokens in URLs end up in logs and Referer headers (the widget fetches files with the header).
+      const token = bearerToken(c.req.header('authorization'))
       const valid = token !== undefined && token.length <= 1000 && (level === 'visitor' ? await checks.visitor(token) : await checks.inboxToken(token))
       if (!valid) {
         // The widget's routes answer any origin, refusals included (their CORS middleware comes later).
