@@ -157,10 +157,10 @@ export class FeedSync {
       const cursor = (await readMeta(this.db, 'cursor')) ?? 0
       if (push.after > cursor) return this.pullNow()
       const fresh = push.entries.filter((e) => e.seq > cursor)
-      const last = fresh.at(-1)
-      if (!last) return
-      await applyFeedEntries(this.db, fresh, last.seq)
-      this.events.onEntries(fresh)
+      const reached = Math.max(push.upTo ?? 0, fresh.at(-1)?.seq ?? 0)
+      if (reached <= cursor) return
+      await applyFeedEntries(this.db, fresh, reached)
+      if (fresh.length > 0) this.events.onEntries(fresh)
     })
   }
 
@@ -174,7 +174,7 @@ export class FeedSync {
       this.pull().catch((error: unknown) => this.handleError(error))
     }
     socket.onmessage = (event) => {
-      const data = JSON.parse(String(event.data)) as { type?: unknown; after?: unknown; entries?: unknown }
+      const data = JSON.parse(String(event.data)) as { type?: unknown; after?: unknown; entries?: unknown; upTo?: unknown }
       if (data.type === 'entries' && typeof data.after === 'number' && Array.isArray(data.entries)) {
         let entries: FeedEntry[]
         try {
@@ -184,7 +184,8 @@ export class FeedSync {
           void this.pull().catch((error: unknown) => this.handleError(error))
           return
         }
-        this.applyPush({ type: 'entries', after: data.after, entries }).catch((error: unknown) => this.handleError(error))
+        const upTo = typeof data.upTo === 'number' ? data.upTo : undefined
+        this.applyPush({ type: 'entries', after: data.after, entries, upTo }).catch((error: unknown) => this.handleError(error))
         return
       }
       const parsed = FeedSocketMessage.safeParse(data)

@@ -42,7 +42,8 @@ export function feedRoutes(app: OpenAPIHono<HttpEnv>, ctx: AppContext): void {
     const query = FeedQuery.safeParse(c.req.query())
     if (!query.success) return c.json({ error: 'invalid request', fields: fieldErrors(query.error) }, 400)
     const { after, limit, kinds, until } = query.data
-    const { entries, lastSeq } = await ctx.feed.read(c.get('agent').accountId, after, limit, { kinds, until })
+    const agent = c.get('agent')
+    const { entries, lastSeq } = await ctx.feed.read(agent.accountId, after, limit, { kinds, until, agentId: agent.id })
     const body = `{"entries":[${entries.join(',')}],"lastSeq":${lastSeq},"hasMore":${entries.length === limit}}`
     return new Response(body, { status: 200, headers: { 'content-type': 'application/json' } })
   })

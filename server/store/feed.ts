@@ -6,6 +6,8 @@ import type { FeedEntry } from '../../shared/schemas/feed.ts'
 export interface FeedFilter {
   kinds?: FeedEntry['kind'][]
   until?: number
+  /** The reading agent: entries meant for another agent alone (shared/feed-audience.ts) are left out. */
+  agentId?: string
 }
 
 export interface FeedStore {

@@ -85,7 +85,7 @@ export function attachWebSockets(server: Server, ctx: AppContext): { close(): vo
       return wss.handleUpgrade(req, socket, head, (ws) => {
         track(ws)
         ctx.auth.watch(ws, session)
-        serveFeedSocket(ws, agent.accountId, ctx.bus, ctx.presence)
+        serveFeedSocket(ws, agent, ctx.bus, ctx.presence)
       })
     }
     if (url.pathname.startsWith('/sync/')) {

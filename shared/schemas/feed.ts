@@ -36,6 +36,9 @@ export const FeedPush = z.object({
   type: z.literal('entries'),
   after: z.number().int().nonnegative(),
   entries: z.array(FeedEntry),
+  /** The seq the client is at once it has these: past entries meant for other agents alone, which the
+   *  server leaves out (shared/feed-audience.ts). Absent: the last entry's seq. */
+  upTo: z.number().int().nonnegative().optional(),
 })
 export type FeedPush = z.infer<typeof FeedPush>
 

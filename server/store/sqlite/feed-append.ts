@@ -1,5 +1,6 @@
 import type Database from 'better-sqlite3'
 import type { FeedEntry } from '../../../shared/schemas/feed.ts'
+import { audienceOf } from '../../../shared/feed-audience.ts'
 
 // The one place that takes feed numbers and writes feed rows, shared by every area store on the same
 // better-sqlite3 handle. Callers run it inside their own transaction, so each change and its entry
@@ -43,8 +44,8 @@ export class FeedAppender {
       this.statements.sql('DELETE FROM feed INDEXED BY feed_entity WHERE account_id = ? AND kind = ? AND entity_id = ?')
         .run(accountId, entry.kind, entityId)
     }
-    this.statements.sql('INSERT INTO feed (account_id, seq, kind, entity_id, entry) VALUES (?, ?, ?, ?, ?)')
-      .run(accountId, entry.seq, entry.kind, entityId, JSON.stringify(entry))
+    this.statements.sql('INSERT INTO feed (account_id, seq, kind, entity_id, entry, audience) VALUES (?, ?, ?, ?, ?, ?)')
+      .run(accountId, entry.seq, entry.kind, entityId, JSON.stringify(entry), audienceOf(entry))
     return entry
   }
 

@@ -14,14 +14,12 @@ export class SqliteFeedStore implements FeedStore {
       const rows = (
         kinds
           ? this.sql(
-              `SELECT entry FROM feed WHERE account_id = ? AND seq > ? AND seq <= ? AND kind IN (SELECT value FROM json_each(?)) ORDER BY seq LIMIT ?`,
-            ).all(accountId, afterSeq, only.until ?? Number.MAX_SAFE_INTEGER, JSON.stringify(kinds), limit)
-          : this.sql('SELECT entry FROM feed WHERE account_id = ? AND seq > ? AND seq <= ? ORDER BY seq LIMIT ?').all(
-              accountId,
-              afterSeq,
-              only.until ?? Number.MAX_SAFE_INTEGER,
-              limit,
-            )
+              `SELECT entry FROM feed WHERE account_id = ? AND seq > ? AND seq <= ? AND kind IN (SELECT value FROM json_each(?))
+                 AND (audience IS NULL OR audience = ?) ORDER BY seq LIMIT ?`,
+            ).all(accountId, afterSeq, only.until ?? Number.MAX_SAFE_INTEGER, JSON.stringify(kinds), only.agentId ?? null, limit)
+          : this.sql(
+              'SELECT entry FROM feed WHERE account_id = ? AND seq > ? AND seq <= ? AND (audience IS NULL OR audience = ?) ORDER BY seq LIMIT ?',
+            ).all(accountId, afterSeq, only.until ?? Number.MAX_SAFE_INTEGER, only.agentId ?? null, limit)
       ) as { entry: string }[]
       return { entries: rows.map((r) => r.entry), lastSeq: this.lastSeqNow(accountId) }
     })()

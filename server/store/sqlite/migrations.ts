@@ -293,4 +293,8 @@ export const migrations: string[] = [
   CREATE INDEX email_messages_thread ON email_messages(account_id, rfc_message_id);
   ALTER TABLE messages ADD COLUMN sender_verified INTEGER;
   `,
+  // Per-agent entries (shared/feed-audience.ts): read and pushed to one agent only.
+  `
+  ALTER TABLE feed ADD COLUMN audience TEXT;
+  `,
 ]
