@@ -4,7 +4,7 @@ import type { AdminAgent, AdminInbox, Directory, Invitation, Role } from '../../
 import type { Agent, Inbox, Team } from '../../../shared/schemas/entities.ts'
 import type { AdminStore, AdminWrite, AgentChange, InboxChange, InvitationRecord, NewAgent } from '../admin.ts'
 import type { AppendFeed } from './feed-append.ts'
-import { type AgentColumns, type InboxColumns, toAgent, toInbox } from './rows.ts'
+import { type AgentColumns, type InboxColumns, toAgent, toInbox } from '../rows.ts'
 
 interface InvitationColumns {
   id: string

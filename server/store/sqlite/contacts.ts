@@ -2,7 +2,7 @@ import type { Contact } from '../../../shared/schemas/entities.ts'
 import type { FeedEntry } from '../../../shared/schemas/feed.ts'
 import type { ContactStore } from '../contacts.ts'
 import type { FeedAppender, StatementCache } from './feed-append.ts'
-import { type ContactColumns, toContact } from './rows.ts'
+import { type ContactColumns, toContact } from '../rows.ts'
 
 export class SqliteContactStore implements ContactStore {
   constructor(

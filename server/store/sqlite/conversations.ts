@@ -8,7 +8,7 @@ import type { ConversationStore, InsertMessageResult, NewConversation, NewMessag
 import type { NewJob } from '../jobs.ts'
 import { insertJob } from './jobs.ts'
 import type { FeedAppender, StatementCache } from './feed-append.ts'
-import { type ConversationColumns, type MessageColumns, toConversationRow, toMessage } from './rows.ts'
+import { type ConversationColumns, type MessageColumns, toConversationRow, toMessage } from '../rows.ts'
 
 /** A message of files only previews as their names. */
 const previewText = (m: NewMessage): string =>

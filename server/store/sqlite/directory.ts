@@ -1,7 +1,7 @@
 import type { Inbox, Team } from '../../../shared/schemas/entities.ts'
 import type { Account, AgentRecord, DirectoryStore } from '../directory.ts'
 import type { StatementCache } from './feed-append.ts'
-import { type AgentColumns, type InboxColumns, toAgent, toAgentRecord, toInbox } from './rows.ts'
+import { type AgentColumns, type InboxColumns, toAgent, toAgentRecord, toInbox } from '../rows.ts'
 
 export class SqliteDirectoryStore implements DirectoryStore {
   constructor(private readonly statements: StatementCache) {}

@@ -3,7 +3,7 @@ import type { Contact } from '../../../shared/schemas/entities.ts'
 import type { FeedEntry } from '../../../shared/schemas/feed.ts'
 import type { VisitorRecord, VisitorStore } from '../visitors.ts'
 import type { AppendFeed } from './feed-append.ts'
-import { type ContactColumns, toContact } from './rows.ts'
+import { type ContactColumns, toContact } from '../rows.ts'
 
 interface VisitorColumns {
   id: string

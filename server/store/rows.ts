@@ -1,8 +1,8 @@
-import type { Agent, Contact, Inbox, Message } from '../../../shared/schemas/entities.ts'
-import type { ConversationRow } from '../../../shared/schemas/conversation.ts'
-import type { AgentRecord } from '../types.ts'
+import type { Agent, Contact, Inbox, Message } from '../../shared/schemas/entities.ts'
+import type { ConversationRow } from '../../shared/schemas/conversation.ts'
+import type { AgentRecord } from './types.ts'
 
-// Column-to-field mapping for the SQLite store; kept apart so the queries stay readable.
+// Column-to-field mapping shared by the SQLite and PostgreSQL stores (same column names and shapes); kept apart so the queries stay readable.
 
 export interface AgentColumns {
   id: string
