@@ -4,6 +4,7 @@ import { Directory } from './admin.ts'
 import { ConversationRow } from './conversation.ts'
 import { ConversationPresence } from '../presence.ts'
 import { CannedResponse } from '../canned.ts'
+import { AgentNotification, ReadMark } from './notifications.ts'
 
 const Seq = z.number().int().positive()
 
@@ -19,6 +20,10 @@ export const FeedEntry = z.discriminatedUnion('kind', [
   /** The account's name, agents, teams and inboxes after a change to any of them (superseding per
    *  account): the device replaces its stored workspace with it. */
   z.object({ seq: Seq, kind: z.literal('directory'), directory: Directory }),
+  /** A notification for one agent (superseding per notification: marking it read rewrites it). */
+  z.object({ seq: Seq, kind: z.literal('notification'), notification: AgentNotification }),
+  /** One agent's read position in one conversation (superseding per agent and conversation). */
+  z.object({ seq: Seq, kind: z.literal('read'), read: ReadMark }),
 ])
 export type FeedEntry = z.infer<typeof FeedEntry>
 

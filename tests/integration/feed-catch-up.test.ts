@@ -7,8 +7,24 @@ import { type AgentClient, TestServer } from '../support/server.ts'
 // The change feed (DESIGN §3): a device pulls `after=<seq>` page by page until caught up. Every
 // entry arrives once, in seq order, and a later pull from the last cursor gets exactly what is new.
 
-const entityId = (e: FeedEntry): string =>
-  e.kind === 'message' ? `message:${e.message.id}` : e.kind === 'contact' ? `contact:${e.contact.id}` : e.kind === 'canned' ? `canned:${e.canned.id}` : e.kind === 'directory' ? `directory:${e.directory.account.id}` : `conversation:${e.conversation.id}`
+const entityId = (e: FeedEntry): string => {
+  switch (e.kind) {
+    case 'message':
+      return `message:${e.message.id}`
+    case 'contact':
+      return `contact:${e.contact.id}`
+    case 'canned':
+      return `canned:${e.canned.id}`
+    case 'directory':
+      return `directory:${e.directory.account.id}`
+    case 'notification':
+      return `notification:${e.notification.id}`
+    case 'read':
+      return `read:${e.read.agentId}:${e.read.conversationId}`
+    case 'conversation':
+      return `conversation:${e.conversation.id}`
+  }
+}
 
 describe('feed catch-up', () => {
   let server: TestServer
