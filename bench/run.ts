@@ -1,6 +1,6 @@
 // `npm run bench`: our sync server side by side with the plain y-websocket server and Hocuspocus,
 // each in its own child process, in one run on this machine; then the device side (client/). Only
-// prints (DESIGN §7). `npm run bench -- server`, `-- client`, `-- flood` or `-- search` runs one group.
+// prints (DESIGN §7). `npm run bench -- server`, `-- client`, `-- flood`, `-- search` or `-- scale` (PostgreSQL + Redis) runs one group.
 import os from 'node:os'
 import { cleanupAll, cleanupOnExit } from './lib/children.ts'
 import { openFilesLimit } from './lib/limits.ts'
@@ -18,15 +18,18 @@ import { serverOutput } from './servers/launch.ts'
 import { printTable } from './table.ts'
 import { runClientGroup } from './client/run-client.ts'
 import { runSearchGroup } from './search/run-search.ts'
+import { runScaleGroup } from './scale/run-scale.ts'
 
-const GROUPS = ['server', 'client', 'flood', 'search'] as const
+const GROUPS = ['server', 'client', 'flood', 'search', 'scale'] as const
+/** Without an argument: everything that needs nothing but this checkout (scale needs PostgreSQL and Redis). */
+const DEFAULT_GROUPS = GROUPS.filter((g) => g !== 'scale')
 const asked = process.argv.slice(2)
 const unknown = asked.filter((a) => !(GROUPS as readonly string[]).includes(a))
 if (unknown.length > 0) {
   console.error(`usage: npm run bench [-- ${GROUPS.join(' | ')}] (unknown: ${unknown.join(' ')})`)
   process.exit(2)
 }
-const groups = new Set(asked.length === 0 ? GROUPS : asked)
+const groups = new Set<string>(asked.length === 0 ? DEFAULT_GROUPS : asked)
 
 function printHeader(): void {
   const limit = openFilesLimit()
@@ -121,6 +124,7 @@ if (groups.has('server')) await runServerGroup()
 if (groups.has('client')) await runClientGroup()
 if (groups.has('flood')) await runFloodGroup()
 if (groups.has('search')) await runSearchGroup()
+if (groups.has('scale')) await runScaleGroup()
 console.log(`\nwhole run: ${((Date.now() - started) / 1000).toFixed(0)} s`)
 cleanupAll()
 process.exit(0)
