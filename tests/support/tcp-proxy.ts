@@ -11,6 +11,9 @@ export interface TcpProxy {
   freeze(): void
   /** Accepts connections again, and carries bytes again after a freeze. */
   restore(): void
+  /** Sends new connections to another server from now on (open ones stay where they are): a load
+   *  balancer moving clients to the surviving process. */
+  retarget(target: { host: string; port: number }): void
   close(): Promise<void>
 }
 
@@ -18,7 +21,8 @@ export interface TcpProxy {
  * A loopback TCP proxy in front of the server. Chromium's offline emulation leaves WebSockets open, so
  * tests that need a real network loss for one agent route that agent through here and cut it.
  */
-export async function startTcpProxy(target: { host: string; port: number }): Promise<TcpProxy> {
+export async function startTcpProxy(initial: { host: string; port: number }): Promise<TcpProxy> {
+  let target = initial
   const sockets = new Set<net.Socket>()
   let cut = false
   let frozen = false
@@ -52,6 +56,9 @@ export async function startTcpProxy(target: { host: string; port: number }): Pro
     freeze() {
       frozen = true
       for (const s of sockets) s.pause()
+    },
+    retarget(next) {
+      target = next
     },
     restore() {
       cut = false
