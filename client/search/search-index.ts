@@ -1,4 +1,5 @@
-import MiniSearch, { type Options, type SearchResult } from 'minisearch'
+import MiniSearch, { type Options } from 'minisearch'
+import { rankedQuery } from './ranked-query.ts'
 
 // The device's conversation search: one MiniSearch document per conversation. Pure (no Dexie, no
 // clock), so the unit tests and the bench run it in Node exactly as the app does.
@@ -124,19 +125,25 @@ export function remove(index: ConversationIndex, id: string): void {
   if (index.has(id)) index.discard(id)
 }
 
-const passes = (r: SearchResult, f: SearchFilters): boolean =>
+const passes = (r: Record<string, unknown>, f: SearchFilters): boolean =>
   (f.status == null || r.status === f.status) &&
   (f.assignee == null || r.assignee === f.assignee) &&
   (f.inboxId == null || r.inboxId === f.inboxId) &&
   (f.label == null || (r.labelList as string[]).includes(f.label))
 
+const BOOSTS = INDEX_OPTIONS.searchOptions!.boost as Record<string, number>
+
 /** Conversations containing every word of the query (the last one as a prefix from MIN_PREFIX
- *  characters), best first. */
+ *  characters), best first (BM25 with the field boosts; equal scores: newest activity first). */
 export function search(index: ConversationIndex, query: string, filters: SearchFilters = {}, limit = 50): SearchHit[] {
-  if (tokenize(query).length === 0) return []
-  // MiniSearch returns them best first already (BM25 with the field boosts).
-  const results = index.search(query, { filter: (r) => passes(r, filters) })
-  return results.slice(0, limit).map((r) => ({ id: String(r.id), score: r.score, terms: r.terms, fields: [...new Set(Object.values(r.match).flat())] }))
+  const words = tokenize(query)
+    .map(processTerm)
+    .filter((t): t is string => t !== null)
+  if (words.length === 0) return []
+  const spec = words.map((term, i) => ({ term, prefix: i === words.length - 1 && term.length >= MIN_PREFIX }))
+  return rankedQuery(index, spec, BOOSTS, (stored) => passes(stored, filters), limit, (stored) => Number(stored.lastActivityAt ?? 0)).map(
+    (h) => ({ id: h.id, score: h.score, terms: h.terms, fields: h.fields }),
+  )
 }
 
 export interface Segment {
