@@ -53,6 +53,9 @@ export interface Store {
   /** Resolves once every write committed so far is on disk (power loss included): whoever
    *  acknowledges a write (a 2xx to a change, an SMTP 250) awaits it first. */
   durable(): Promise<void>
+  /** Runs `fn` while no other process starting on the same database runs its own: start-up's
+   *  "empty database? then seed it" must happen once when several processes start together. */
+  withStartupLock<T>(fn: () => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 

@@ -1,6 +1,7 @@
 import type { Store } from '../types.ts'
 import { PgDb, type PgOptions, quoteIdent } from './pg-db.ts'
 import { pgMigrations } from './migrations.ts'
+import { withSessionLock } from './session-lock.ts'
 
 // PostgreSQL store (DESIGN §6): the same areas as SQLite's, each in its own file, on one pool.
 // A method that writes opens one transaction (PgDb.tx) for the change and its feed entries.
@@ -62,6 +63,10 @@ export class PgStore implements Store {
 
   durable(): Promise<void> {
     return Promise.resolve()
+  }
+
+  withStartupLock<T>(fn: () => Promise<T>): Promise<T> {
+    return withSessionLock(this.db, 'support-inbox:startup', fn)
   }
 
   close(): Promise<void> {

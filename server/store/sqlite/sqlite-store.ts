@@ -95,6 +95,11 @@ export class SqliteStore implements Store {
     return this.walSync?.durable() ?? Promise.resolve()
   }
 
+  /** One process owns a SQLite file: nothing else can be starting on it. */
+  withStartupLock<T>(fn: () => Promise<T>): Promise<T> {
+    return fn()
+  }
+
   async close(): Promise<void> {
     await this.walSync?.close()
     await this.checkpointer?.stop()
