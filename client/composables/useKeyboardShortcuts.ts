@@ -37,9 +37,11 @@ export function useKeyboardShortcuts() {
         return
       case 'next':
       case 'previous':
-        if (!keyboard.listShown()) return
-        keyboard.move(stepCursor(keyboard.rows, keyboard.current, action === 'next' ? 1 : -1))
+      {
+        const rows = keyboard.searchRows ?? (keyboard.listShown() ? keyboard.rows : null)
+        if (rows) keyboard.move(stepCursor(rows, keyboard.current, action === 'next' ? 1 : -1))
         return
+      }
       case 'open':
         if (keyboard.current) await router.push({ name: 'conversation', params: { id: keyboard.current }, query: route.query })
         return

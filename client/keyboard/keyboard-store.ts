@@ -16,6 +16,8 @@ export const useKeyboardStore = defineStore('keyboard', () => {
   const current = ref<string | null>(null)
   /** False while search results stand in for the list: j/k do not walk rows nobody can see. */
   const listShown = shallowRef<() => boolean>(() => true)
+  /** The search results' ids while they stand in for the list: j/k walk these instead. */
+  const searchRows = shallowRef<readonly string[] | null>(null)
   const dialog = ref<KeyboardDialog>(null)
   const signal = shallowRef<ConversationSignal | null>(null)
   /** Bumped by each keyboard move: the list scrolls to the row and focuses it (roving focus). */
@@ -34,7 +36,7 @@ export const useKeyboardStore = defineStore('keyboard', () => {
     signal.value = { kind: 'insert', text, seq: ++seq }
   }
 
-  return { rows, current, listShown, moved, dialog, signal, move, send, insert }
+  return { rows, current, listShown, searchRows, moved, dialog, signal, move, send, insert }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useKeyboardStore, import.meta.hot))
