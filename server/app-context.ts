@@ -33,6 +33,7 @@ import { ProfileService } from './services/profile.ts'
 import { CredentialLimits } from './services/credential-limits.ts'
 import { FeedService } from './services/feed.ts'
 import { WorkspaceService } from './services/workspace.ts'
+import { ReadService } from './services/reads.ts'
 
 /** The composition root: every service, wired once. Routes and sockets receive this. */
 export interface AppContext {
@@ -75,6 +76,8 @@ export interface AppContext {
   feed: FeedService
   /** The signed-in agent's account, agents, teams and inboxes. */
   workspace: WorkspaceService
+  /** Each agent's read position per conversation (issue 12). */
+  reads: ReadService
 }
 
 export function createContext(config: Config, store: Store, clock: Clock): AppContext {
@@ -145,6 +148,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     }),
     feed: new FeedService(store),
     workspace: new WorkspaceService(store),
+    reads: new ReadService(store, conversations, publish, clock),
   } satisfies AppContext)
   ctx.webhooks.connect(ctx.outbox, ctx.jobs)
   return ctx

@@ -24,6 +24,7 @@ import { agentRoutes } from '../routes/agents.ts'
 import { teamRoutes } from '../routes/teams.ts'
 import { inboxRoutes } from '../routes/inboxes.ts'
 import { profileRoutes } from '../routes/profile.ts'
+import { readRoutes } from '../routes/reads.ts'
 import type { HttpEnv } from './env.ts'
 import { errorResponse, fieldErrors } from './errors.ts'
 import { durableAnswers } from './durable-answers.ts'
@@ -90,6 +91,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   workspaceRoutes(app, ctx)
   feedRoutes(app, ctx)
   conversationRoutes(app, ctx)
+  readRoutes(app, ctx)
   docRoutes(app, ctx)
   apiChannelRoutes(app, ctx)
   attachmentRoutes(app, ctx)

@@ -14,6 +14,7 @@ import type { ContactStore } from './contacts.ts'
 import type { ConversationStore } from './conversations.ts'
 import type { FeedStore } from './feed.ts'
 import type { DocStore } from './docs.ts'
+import type { ReadStore } from './reads.ts'
 
 // The one storage interface (DESIGN §2, §6): only implementations of Store speak SQL. It is composed
 // of one store per area, all on one database. Every write that changes what clients see appends to
@@ -49,6 +50,8 @@ export interface Store {
   readonly visitors: VisitorStore
   /** Agents' password hashes (upgraded after sign-in when their parameters are weaker than today's). */
   readonly passwords: PasswordStore
+  /** Each agent's read position per conversation (every change is a `read` entry for that agent alone). */
+  readonly reads: ReadStore
 
   /** Resolves once every write committed so far is on disk (power loss included): whoever
    *  acknowledges a write (a 2xx to a change, an SMTP 250) awaits it first. */

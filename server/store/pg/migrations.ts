@@ -237,4 +237,15 @@ export const pgMigrations: string[] = [
   CREATE INDEX email_messages_conversation ON email_messages (conversation_id);
   CREATE INDEX email_messages_thread ON email_messages (account_id, rfc_message_id);
   `,
+  // Each agent's read position per conversation (issue 12); the feed carries it to the agent's devices.
+  `
+  CREATE TABLE read_marks (
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    agent_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    seen_seq BIGINT NOT NULL,
+    at BIGINT NOT NULL,
+    PRIMARY KEY (agent_id, conversation_id)
+  );
+  `,
 ]

@@ -1,6 +1,7 @@
 import type { Store } from '../types.ts'
 import { PgDb, type PgOptions, quoteIdent } from './pg-db.ts'
 import { pgMigrations } from './migrations.ts'
+import { PgReadStore } from './reads.ts'
 import { withSessionLock } from './session-lock.ts'
 
 // PostgreSQL store (DESIGN §6): the same areas as SQLite's, each in its own file, on one pool.
@@ -58,8 +59,11 @@ export class PgStore implements Store {
   readonly sessions: Store['sessions'] = notYet('sessions')
   readonly visitors: Store['visitors'] = notYet('visitors')
   readonly passwords: Store['passwords'] = notYet('passwords')
+  readonly reads: Store['reads']
 
-  constructor(readonly db: PgDb) {}
+  constructor(readonly db: PgDb) {
+    this.reads = new PgReadStore(db)
+  }
 
   durable(): Promise<void> {
     return Promise.resolve()

@@ -297,4 +297,15 @@ export const migrations: string[] = [
   `
   ALTER TABLE feed ADD COLUMN audience TEXT;
   `,
+  // Each agent's read position per conversation (issue 12); the feed carries it to the agent's devices.
+  `
+  CREATE TABLE read_marks (
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    agent_id TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    seen_seq INTEGER NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (agent_id, conversation_id)
+  );
+  `,
 ]

@@ -15,6 +15,7 @@ import { SqliteContactStore } from './contacts.ts'
 import { SqliteConversationStore } from './conversations.ts'
 import { SqliteFeedStore } from './feed.ts'
 import { SqliteDocStore } from './docs.ts'
+import { SqliteReadStore } from './reads.ts'
 import { FeedAppender, StatementCache } from './feed-append.ts'
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
 import { WalSync } from './wal-sync.ts'
@@ -67,6 +68,7 @@ export class SqliteStore implements Store {
   readonly sessions: SqliteSessionStore
   readonly visitors: SqliteVisitorStore
   readonly passwords: SqlitePasswordStore
+  readonly reads: SqliteReadStore
 
   constructor(
     readonly db: Database.Database,
@@ -89,6 +91,7 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessionStore(db, statements)
     this.visitors = new SqliteVisitorStore(db, feed.appendFeed)
     this.passwords = new SqlitePasswordStore(db)
+    this.reads = new SqliteReadStore(statements, feed)
   }
 
   durable(): Promise<void> {
