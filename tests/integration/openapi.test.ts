@@ -28,6 +28,7 @@ const ROUTES = [
   'get /api/conversations/{id}',
   'patch /api/conversations/{id}',
   'post /api/conversations/{id}/messages',
+  'post /api/conversations/{id}/read',
   'post /api/docs/sync',
   'post /api/channels/api/messages',
   'post /api/attachments',
