@@ -1,4 +1,18 @@
-import { defineConfig } from 'vitest/config'
+import { defineConfig, type TestProjectInlineConfiguration } from 'vitest/config'
+
+const integration = {
+  include: ['tests/integration/**/*.test.ts'],
+  environment: 'node' as const,
+  testTimeout: 30_000,
+  hookTimeout: 30_000,
+}
+
+// The same integration suite on PostgreSQL (DESIGN §6: both stores, one behaviour), defined only when
+// TEST_DATABASE_URL names one; each server gets a fresh schema (tests/support/test-database.ts). A set
+// variable whose server does not answer fails every file with that message: it never skips quietly.
+const integrationPg: TestProjectInlineConfiguration[] = process.env.TEST_DATABASE_URL
+  ? [{ test: { ...integration, name: 'integration-pg', env: { TEST_STORE: 'postgres' }, setupFiles: ['tests/support/drop-test-schemas.ts'] } }]
+  : []
 
 // Three suites (DESIGN §7): unit (pure code and the client's data layer on fake-indexeddb),
 // integration (the real server on a random port), e2e (Debian Chromium via playwright-core).
@@ -12,15 +26,8 @@ export default defineConfig({
           environment: 'node',
         },
       },
-      {
-        test: {
-          name: 'integration',
-          include: ['tests/integration/**/*.test.ts'],
-          environment: 'node',
-          testTimeout: 30_000,
-          hookTimeout: 30_000,
-        },
-      },
+      { test: { ...integration, name: 'integration' } },
+      ...integrationPg,
       {
         test: {
           name: 'e2e',

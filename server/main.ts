@@ -1,5 +1,6 @@
 import { configFromEnv } from './config.ts'
 import { startServer } from './start.ts'
+import { describeStore } from './store/open-store.ts'
 import { DEMO_PASSWORD } from './demo/seed.ts'
 import { isLoopback, openDoorWarning } from './demo/open-door.ts'
 
@@ -25,8 +26,12 @@ if (server.setupCode) {
   console.log(`and enter this one-time setup code:  ${server.setupCode}`)
   console.log('(a new code is printed at each start until the workspace exists)')
 }
+if (config.databaseUrl && !config.redisUrl) {
+  // Live edits, presence and feed pushes travel between processes only through Redis.
+  console.log('PostgreSQL without REDIS_URL: this runs as ONE server process. To run several, give them all the same REDIS_URL.')
+}
 // Printed last: scripts and tests wait for this line.
-console.log(`Support inbox is running at ${server.url}  (data: ${config.dataDir})`)
+console.log(`Support inbox is running at ${server.url}  (data: ${describeStore(config)})`)
 
 let stopping = false
 const stop = async (signal: string) => {

@@ -1,5 +1,4 @@
 import { mkdirSync } from 'node:fs'
-import path from 'node:path'
 import type { AddressInfo } from 'node:net'
 import type { Server } from 'node:http'
 import { serve } from '@hono/node-server'
@@ -7,7 +6,7 @@ import type { Config } from './config.ts'
 import { createContext, type AppContext } from './app-context.ts'
 import { createHttpApp } from './http/app.ts'
 import { type Clock, systemClock } from './services/clock.ts'
-import { openSqliteStore } from './store/sqlite/sqlite-store.ts'
+import { openStore } from './store/open-store.ts'
 import { attachWebSockets } from './sync/upgrade.ts'
 import { connectionCap, httpServerOptions } from './http/server-limits.ts'
 import { seedDemoWorkspace, type DemoCredentials } from './demo/seed.ts'
@@ -27,12 +26,16 @@ export interface RunningServer {
 
 /** Opens the store, seeds the demo workspace on an empty database, and serves HTTP and WebSockets. */
 export async function startServer(config: Config, clock: Clock = systemClock): Promise<RunningServer> {
-  if (config.databaseUrl) throw new Error('DATABASE_URL (PostgreSQL) is not supported yet: unset it to use SQLite in DATA_DIR')
+  // DATA_DIR holds attachments and unsent mail on either backend.
   mkdirSync(config.dataDir, { recursive: true })
-  const store = openSqliteStore(path.join(config.dataDir, 'inbox.sqlite'))
+  const store = await openStore(config)
   const ctx = createContext(config, store, clock)
-  const demo = config.demo && (await store.directory.countAccounts()) === 0 ? await seedDemoWorkspace(ctx) : null
-  const setupCode = await ctx.setup.newCode()
+  // Processes starting together on one empty PostgreSQL take turns: the first seeds, the others find
+  // an account. The setup code too: each printed code then replaces the one before, in print order.
+  const { demo, setupCode } = await store.withStartupLock(async () => {
+    const demo = config.demo && (await store.directory.countAccounts()) === 0 ? await seedDemoWorkspace(ctx) : null
+    return { demo, setupCode: await ctx.setup.newCode() }
+  })
   // Before requests are served and jobs run: a reply created from the first request is already heard.
   try {
     await ctx.email.start()

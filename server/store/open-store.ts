@@ -11,3 +11,14 @@ export async function openStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>)
   mkdirSync(config.dataDir, { recursive: true })
   return openSqliteStore(path.join(config.dataDir, 'inbox.sqlite'))
 }
+
+/** Where the data lives, for the start-up output: never the URL's password. */
+export function describeStore(config: Pick<Config, 'databaseUrl' | 'dataDir'>): string {
+  if (!config.databaseUrl) return `SQLite in ${config.dataDir}`
+  try {
+    const url = new URL(config.databaseUrl)
+    return `PostgreSQL at ${url.hostname}${url.port ? `:${url.port}` : ''}${url.pathname}`
+  } catch {
+    return 'PostgreSQL'
+  }
+}

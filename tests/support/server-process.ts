@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
+import { freshDatabase, onPostgres } from './test-database.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -22,6 +23,8 @@ export interface ServerProcess {
  * It runs as ONE process (`node --import tsx`, not the tsx CLI, which would wrap it in a second
  * process and could not relay SIGKILL): `stop('SIGKILL')` crashes the server itself.
  * `serveApp: false` skips the built app, for tests that need only the API and sync.
+ * With TEST_STORE=postgres (and no DATABASE_URL in `env`) its database is a fresh PostgreSQL schema,
+ * the same one again when restarted on the same `dataDir`.
  */
 export async function startServerProcess(
   options: { dataDir?: string; env?: Record<string, string>; serveApp?: boolean } = {},
@@ -31,6 +34,7 @@ export async function startServerProcess(
     throw new Error('dist/ is missing: the e2e suite serves the built app; run `npm run build` (npm test does it first)')
   }
   const dataDir = options.dataDir ?? mkdtempSync(path.join(tmpdir(), 'inbox-e2e-'))
+  const database = onPostgres() && !options.env?.DATABASE_URL ? await databaseOf(dataDir) : {}
   const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', 'server/main.ts'], {
     cwd: ROOT,
     env: {
@@ -42,6 +46,7 @@ export async function startServerProcess(
       // Never the default 2525: tests run side by side.
       SMTP_INBOUND_PORT: '0',
       ...(serveApp ? {} : { STATIC_DIR: path.join(dataDir, 'no-static') }),
+      ...database,
       ...options.env,
     },
     stdio: ['ignore', 'pipe', 'pipe'],
@@ -79,6 +84,14 @@ export async function startServerProcess(
 }
 
 export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: true, force: true })
+
+// A data dir's PostgreSQL database, kept for restarts on it (its schema is dropped with the test file's).
+const databases = new Map<string, string>()
+async function databaseOf(dataDir: string): Promise<{ DATABASE_URL: string }> {
+  let url = databases.get(dataDir)
+  if (!url) databases.set(dataDir, (url = (await freshDatabase()).url))
+  return { DATABASE_URL: url }
+}
 
 /** A customer's message through the API channel, as a script or a test would send it. */
 export async function customerWrites(

@@ -8,13 +8,15 @@ import { createWorkspace, type CreatedWorkspace } from '../../server/demo/worksp
 import { hashPassword } from '../../server/services/secrets.ts'
 import { startServer, type RunningServer } from '../../server/start.ts'
 import type { Clock } from '../../server/services/clock.ts'
+import { dropDatabase, freshDatabase, onPostgres } from './test-database.ts'
 import type { ApiChannelMessage, ConversationPatch, PostMessage, PostMessageResult } from '../../shared/schemas/api.ts'
 import type { ConversationRow } from '../../shared/schemas/conversation.ts'
 import type { Message } from '../../shared/schemas/entities.ts'
 import type { FeedEntry, FeedPage } from '../../shared/schemas/feed.ts'
 
 // The one factory of the integration suite (STYLE: "a real server on port 0 from one factory"): the
-// real server in-process on 127.0.0.1, a fresh SQLite database in a temp dir, two accounts.
+// real server in-process on 127.0.0.1, a fresh database (SQLite in a temp dir, or with TEST_STORE=postgres
+// a fresh PostgreSQL schema: tests/support/test-database.ts), two accounts.
 
 export const PASSWORD = 'correct horse battery staple'
 // Hashed once per test process at full production cost and reused by every server's agents: a hash
@@ -103,6 +105,8 @@ export class TestServer {
     readonly other: OtherWorkspace,
     private readonly env: Record<string, string> = {},
     private readonly clock?: Clock,
+    /** The PostgreSQL schema of this server's database (TEST_STORE=postgres); undefined on SQLite. */
+    readonly schema?: string,
   ) {
     this.running = running
     this.lastPort = running.port
@@ -111,8 +115,17 @@ export class TestServer {
   static async start(options: TestServerOptions = {}): Promise<TestServer> {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'inbox-it-'))
     const docIdleMs = options.docIdleMs ?? 200
-    const running = await launch(dataDir, 0, docIdleMs, options.env, options.clock)
-    if (options.empty) return new TestServer(running, dataDir, docIdleMs, absent('acme'), absent('other'), options.env, options.clock)
+    const database = onPostgres() ? await freshDatabase() : null
+    // In env, so that restarts open the same database.
+    const env = database ? { ...options.env, DATABASE_URL: database.url } : options.env
+    let running: RunningServer
+    try {
+      running = await launch(dataDir, 0, docIdleMs, env, options.clock)
+    } catch (error) {
+      await dropData(dataDir, database?.schema)
+      throw error
+    }
+    if (options.empty) return new TestServer(running, dataDir, docIdleMs, absent('acme'), absent('other'), env, options.clock, database?.schema)
     try {
       const hash = await hashedPassword()
       const acme = await createWorkspace(running.ctx, {
@@ -148,12 +161,13 @@ export class TestServer {
           websiteInbox: inboxOf(acme, 'live_chat'),
         },
         { accountId: other.accountId, mallory: agentOf(other, 'mallory@other.test'), apiInbox: inboxOf(other, 'api') },
-        options.env,
+        env,
         options.clock,
+        database?.schema,
       )
     } catch (error) {
       await running.close()
-      await rm(dataDir, { recursive: true, force: true })
+      await dropData(dataDir, database?.schema)
       throw error
     }
   }
@@ -249,10 +263,10 @@ export class TestServer {
     await running?.close()
   }
 
-  /** Stops the server and deletes its temp dir. */
+  /** Stops the server and deletes its temp dir (and its PostgreSQL schema). */
   async close(): Promise<void> {
     await this.stop()
-    await rm(this.dataDir, { recursive: true, force: true })
+    await dropData(this.dataDir, this.schema)
   }
 }
 
@@ -348,6 +362,11 @@ function launch(dataDir: string, port: number, docIdleMs: number, env: Record<st
     }),
     clock,
   )
+}
+
+async function dropData(dataDir: string, schema: string | undefined): Promise<void> {
+  await rm(dataDir, { recursive: true, force: true })
+  if (schema) await dropDatabase(schema)
 }
 
 /** Stands in for the workspaces of a server started empty: any use is a mistake of the test. */
