@@ -49,7 +49,8 @@ export default defineConfig({
     outDir: fileURLToPath(new URL('./dist', import.meta.url)),
     emptyOutDir: true,
     target: 'es2022',
-    // One bundle on purpose: an agent offline must be able to open every screen (no lazy chunks).
+    // Lazy chunks (the conversation, settings, the search engine, the keyboard dialogs) are all
+    // precached by the service worker: an agent offline can open every screen.
     chunkSizeWarningLimit: 700,
   },
   server: {

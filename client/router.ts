@@ -2,13 +2,9 @@ import { createRouter, createWebHistory } from 'vue-router'
 import type { SetupStatus } from '../shared/schemas/admin.ts'
 import { api } from './api/http.ts'
 import type { useSessionStore } from './stores/session.ts'
-import ConversationView from './views/ConversationView.vue'
 import InboxView from './views/InboxView.vue'
-import InviteView from './views/InviteView.vue'
 import NoConversationView from './views/NoConversationView.vue'
-import SetupView from './views/SetupView.vue'
 import SignInView from './views/SignInView.vue'
-import SettingsView from './views/SettingsView.vue'
 
 /** Whether the server still waits for its first-run setup. Once it does not, it never will again,
  *  so only a "no" is remembered; unreachable counts as no (the sign-in page says why). */
@@ -25,7 +21,13 @@ function setupCheck(): () => Promise<boolean> {
   }
 }
 
-// Views are bundled eagerly: an agent offline must be able to open any of them.
+// The inbox list is the first load. The conversation (with the Markdown renderer and the
+// sanitiser), settings, setup and invitations load on first use, so the first load stays under
+// 200 KB gzip; the service worker precaches every chunk, so an agent offline can open any of them.
+const ConversationView = () => import('./views/ConversationView.vue')
+const SettingsView = () => import('./views/SettingsView.vue')
+const SetupView = () => import('./views/SetupView.vue')
+const InviteView = () => import('./views/InviteView.vue')
 export function createAppRouter(session: ReturnType<typeof useSessionStore>) {
   const setupNeeded = setupCheck()
   const router = createRouter({
