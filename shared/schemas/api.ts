@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { Agent, CustomAttributes, Id, Inbox, Message, Team, Timestamp } from './entities.ts'
 import { LabelName, Priority, Status } from '../conversation-doc.ts'
+import { AttributeDefinition } from './attributes.ts'
 
 export const ErrorBody = z.object({
   error: z.string(),
@@ -27,6 +28,7 @@ export const Workspace = z.object({
   agents: z.array(Agent),
   teams: z.array(Team),
   inboxes: z.array(Inbox),
+  attributes: z.array(AttributeDefinition).default([]),
 })
 export type Workspace = z.infer<typeof Workspace>
 
@@ -43,6 +45,8 @@ export const PostMessage = z.object({
   basedOnSeq: z.number().int().nonnegative(),
   /** "Send anyway": the author has seen the colliding messages and sends regardless. */
   force: z.boolean().optional(),
+  /** A note's mentioned agents (teams already expanded to their members); each is notified. */
+  mentions: z.array(Id).max(100).optional(),
 }).refine((m) => m.body.length > 0 || (m.attachmentIds?.length ?? 0) > 0, {
   message: 'a message needs text or a file',
   path: ['body'],

@@ -96,6 +96,9 @@ export const Message = z.object({
   /** An incoming email's sender could not be verified (its From domain is not the envelope sender's,
    *  or a relay's DMARC check failed): false. Absent for everything that is not an incoming email. */
   senderVerified: z.boolean().optional(),
+  /** A note's mentioned agents (a team mention stands for its members), as chosen in the editor;
+   *  absent when it mentions nobody. */
+  mentions: z.array(Id).max(100).optional(),
 })
 export type Message = z.infer<typeof Message>
 
