@@ -41,7 +41,7 @@ export function webSocketClassFor(auth: SocketAuth): WebSocketClass {
   }
 }
 
-export const roomUrl = (server: TestServer, conversationId: string): string =>
+export const roomUrl = (server: Pick<TestServer, 'wsUrl'>, conversationId: string): string =>
   `${server.wsUrl}/sync/${docName(conversationId)}`
 
 export interface CloseInfo {
@@ -81,7 +81,7 @@ export class SocketPool {
   /** A y-websocket provider in the room, resolved once it has synced with the server (unless told
    *  not to wait: a refused provider never syncs, it retries). */
   async room(
-    server: TestServer,
+    server: Pick<TestServer, 'wsUrl'>,
     conversationId: string,
     auth: SocketAuth,
     { doc = new Y.Doc(), awaitSync = true }: { doc?: Y.Doc; awaitSync?: boolean } = {},
@@ -117,7 +117,7 @@ export class SocketPool {
   }
 
   /** The feed socket `/api/feed/live`, open. */
-  async feed(server: TestServer, auth: SocketAuth): Promise<FeedClient> {
+  async feed(server: Pick<TestServer, 'wsUrl'>, auth: SocketAuth): Promise<FeedClient> {
     const pushes: FeedPush[] = []
     const presence: PresencePush[] = []
     // Listening from the start: the server's first frame (the presence snapshot) can arrive together
