@@ -27,6 +27,9 @@ export default defineConfig({
         },
       },
       { test: { ...integration, name: 'integration' } },
+      // The store contract (DESIGN §6): every store area's behaviour, on SQLite and, with
+      // TEST_DATABASE_URL, on PostgreSQL (tests/support/stores.ts).
+      { test: { name: 'store', include: ['tests/store/**/*.test.ts'], environment: 'node', testTimeout: 30_000, hookTimeout: 30_000 } },
       // Several real server processes on one PostgreSQL and one Redis (issue 11); always on those
       // services (DESIGN §8), so it runs once, not again in 'integration-pg'.
       { test: { ...integration, name: 'cluster', include: ['tests/cluster/**/*.test.ts'], testTimeout: 120_000, hookTimeout: 120_000 } },

@@ -9,6 +9,10 @@ export interface DocUpdateRow {
 export interface DocStore {
   appendDocUpdate(doc: string, update: Uint8Array): Promise<number>
   loadDocUpdates(doc: string): Promise<DocUpdateRow[]>
+  /** The rows after `afterId`, in order: a process that missed relayed updates catches up from its
+   *  last applied id. Rows compacted meanwhile come back as their merge (its id is the compaction's
+   *  `throughId`, above `afterId`), so the catch-up converges all the same. */
+  loadDocUpdatesAfter(doc: string, afterId: number): Promise<DocUpdateRow[]>
   /** Replaces updates up to and including `throughId` with their merge. */
   compactDoc(doc: string, merged: Uint8Array, throughId: number): Promise<void>
 }

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import type { ApiToken } from '../../shared/schemas/admin.ts'
 
 // Sessions (the app's cookie) and API tokens (scripts' bearer tokens): created, looked up, ended one by
@@ -22,4 +23,11 @@ export interface SessionStore {
   apiTokensOf(agentId: string): Promise<(ApiToken & { tokenHash: string })[]>
   /** Records a use; a no-op when the last recorded use is less than `minGapMs` old. */
   touch(tokenHash: string, now: number, minGapMs: number): Promise<void>
+}
+
+/** A stable UUID naming a token in the profile's list: derived from its hash, so no column (and no
+ *  backfill of existing tokens) is needed, and it reveals nothing that would authenticate. */
+export function tokenIdOf(tokenHash: string): string {
+  const h = createHash('sha256').update(`token-id:${tokenHash}`).digest('hex')
+  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`
 }

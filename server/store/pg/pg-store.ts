@@ -3,6 +3,13 @@ import { PgDb, type PgOptions, quoteIdent } from './pg-db.ts'
 import { pgMigrations } from './migrations.ts'
 import { PgReadStore } from './reads.ts'
 import { withSessionLock } from './session-lock.ts'
+import { PgDirectoryStore } from './directory.ts'
+import { PgContactStore } from './contacts.ts'
+import { PgFeedStore } from './feed.ts'
+import { PgDocStore } from './docs.ts'
+import { PgSessionStore } from './sessions.ts'
+import { PgVisitorStore } from './visitors.ts'
+import { PgPasswordStore } from './passwords.ts'
 
 // PostgreSQL store (DESIGN §6): the same areas as SQLite's, each in its own file, on one pool.
 // A method that writes opens one transaction (PgDb.tx) for the change and its feed entries.
@@ -45,23 +52,30 @@ function notYet<T extends object>(area: string): T {
 }
 
 export class PgStore implements Store {
-  readonly directory: Store['directory'] = notYet('directory')
-  readonly contacts: Store['contacts'] = notYet('contacts')
+  readonly directory: Store['directory']
+  readonly contacts: Store['contacts']
   readonly conversations: Store['conversations'] = notYet('conversations')
-  readonly feed: Store['feed'] = notYet('feed')
-  readonly docs: Store['docs'] = notYet('docs')
+  readonly feed: Store['feed']
+  readonly docs: Store['docs']
   readonly jobs: Store['jobs'] = notYet('jobs')
   readonly attachments: Store['attachments'] = notYet('attachments')
   readonly email: Store['email'] = notYet('email')
   readonly canned: Store['canned'] = notYet('canned')
   readonly webhooks: Store['webhooks'] = notYet('webhooks')
   readonly admin: Store['admin'] = notYet('admin')
-  readonly sessions: Store['sessions'] = notYet('sessions')
-  readonly visitors: Store['visitors'] = notYet('visitors')
-  readonly passwords: Store['passwords'] = notYet('passwords')
+  readonly sessions: Store['sessions']
+  readonly visitors: Store['visitors']
+  readonly passwords: Store['passwords']
   readonly reads: Store['reads']
 
   constructor(readonly db: PgDb) {
+    this.directory = new PgDirectoryStore(db)
+    this.contacts = new PgContactStore(db)
+    this.feed = new PgFeedStore(db)
+    this.docs = new PgDocStore(db)
+    this.sessions = new PgSessionStore(db)
+    this.visitors = new PgVisitorStore(db)
+    this.passwords = new PgPasswordStore(db)
     this.reads = new PgReadStore(db)
   }
 

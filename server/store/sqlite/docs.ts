@@ -1,6 +1,11 @@
 import type { DocStore, DocUpdateRow } from '../docs.ts'
 import type { StatementCache } from './feed-append.ts'
 
+const toRow = (r: { id: number; data: Buffer }): DocUpdateRow => ({
+  id: r.id,
+  data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength),
+})
+
 export class SqliteDocStore implements DocStore {
   constructor(private readonly statements: StatementCache) {}
 
@@ -14,7 +19,12 @@ export class SqliteDocStore implements DocStore {
 
   async loadDocUpdates(doc: string): Promise<DocUpdateRow[]> {
     const rows = this.sql('SELECT id, data FROM doc_updates WHERE doc = ? ORDER BY id').all(doc) as { id: number; data: Buffer }[]
-    return rows.map((r) => ({ id: r.id, data: new Uint8Array(r.data.buffer, r.data.byteOffset, r.data.byteLength) }))
+    return rows.map(toRow)
+  }
+
+  async loadDocUpdatesAfter(doc: string, afterId: number): Promise<DocUpdateRow[]> {
+    const rows = this.sql('SELECT id, data FROM doc_updates WHERE doc = ? AND id > ? ORDER BY id').all(doc, afterId) as { id: number; data: Buffer }[]
+    return rows.map(toRow)
   }
 
   async compactDoc(doc: string, merged: Uint8Array, throughId: number): Promise<void> {

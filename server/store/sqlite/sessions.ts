@@ -1,15 +1,7 @@
-import { createHash } from 'node:crypto'
 import type Database from 'better-sqlite3'
 import type { ApiToken } from '../../../shared/schemas/admin.ts'
-import type { SessionRecord, SessionStore } from '../sessions.ts'
+import { type SessionRecord, type SessionStore, tokenIdOf } from '../sessions.ts'
 import { StatementCache } from './feed-append.ts'
-
-/** A stable UUID naming a token in the profile's list: derived from its hash, so no column (and no
- *  backfill of existing tokens) is needed, and it reveals nothing that would authenticate. */
-export function tokenIdOf(tokenHash: string): string {
-  const h = createHash('sha256').update(`token-id:${tokenHash}`).digest('hex')
-  return `${h.slice(0, 8)}-${h.slice(8, 12)}-4${h.slice(13, 16)}-8${h.slice(17, 20)}-${h.slice(20, 32)}`
-}
 
 export class SqliteSessionStore implements SessionStore {
   constructor(
