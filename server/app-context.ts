@@ -28,6 +28,7 @@ import { InvitationService } from './services/invitations.ts'
 import { InvitationMailer } from './services/invitation-mail.ts'
 import { AgentAdminService } from './services/agents-admin.ts'
 import { TeamService } from './services/teams.ts'
+import { AttributeService } from './services/attributes.ts'
 import { InboxService } from './services/inboxes.ts'
 import { ProfileService } from './services/profile.ts'
 import { CredentialLimits } from './services/credential-limits.ts'
@@ -67,6 +68,8 @@ export interface AppContext {
   invitations: InvitationService
   agentsAdmin: AgentAdminService
   teams: TeamService
+  /** Contact custom attributes: definitions (administrators) and contacts' values (agents). */
+  attributes: AttributeService
   inboxes: InboxService
   /** An agent's own name, password, sessions and API tokens. */
   profile: ProfileService
@@ -139,6 +142,7 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     invitations: new InvitationService(store, auth, clock, publish, config.smtpUrl ? new InvitationMailer(config.smtpUrl, config.dataDir) : null),
     agentsAdmin: new AgentAdminService(store, auth, conversations, messages, publish),
     teams: new TeamService(store, clock, conversations, messages, publish),
+    attributes: new AttributeService(store, clock, publish),
     inboxes: new InboxService(store, clock, publish),
     profile: new ProfileService(store, auth, publish),
     credentialLimits: new CredentialLimits({

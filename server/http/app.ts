@@ -24,6 +24,7 @@ import { agentRoutes } from '../routes/agents.ts'
 import { teamRoutes } from '../routes/teams.ts'
 import { inboxRoutes } from '../routes/inboxes.ts'
 import { profileRoutes } from '../routes/profile.ts'
+import { attributeRoutes } from '../routes/attributes.ts'
 import { readRoutes } from '../routes/reads.ts'
 import type { HttpEnv } from './env.ts'
 import { errorResponse, fieldErrors } from './errors.ts'
@@ -86,6 +87,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   invitationRoutes(app, ctx)
   agentRoutes(app, ctx)
   teamRoutes(app, ctx)
+  attributeRoutes(app, ctx)
   inboxRoutes(app, ctx)
   profileRoutes(app, ctx)
   workspaceRoutes(app, ctx)

@@ -1,4 +1,5 @@
 import type { Agent, Inbox, Team } from '../../shared/schemas/entities.ts'
+import type { AttributeDefinition } from '../../shared/schemas/attributes.ts'
 import type { Account, Store } from '../store/types.ts'
 import { NotFoundError } from './errors.ts'
 
@@ -6,14 +7,15 @@ import { NotFoundError } from './errors.ts'
 export class WorkspaceService {
   constructor(private readonly store: Store) {}
 
-  async of(accountId: string): Promise<{ account: Account; agents: Agent[]; teams: Team[]; inboxes: Inbox[] }> {
-    const [account, agents, teams, inboxes] = await Promise.all([
+  async of(accountId: string): Promise<{ account: Account; agents: Agent[]; teams: Team[]; inboxes: Inbox[]; attributes: AttributeDefinition[] }> {
+    const [account, agents, teams, inboxes, attributes] = await Promise.all([
       this.store.directory.getAccount(accountId),
       this.store.directory.listAgents(accountId),
       this.store.directory.listTeams(accountId),
       this.store.directory.listInboxes(accountId),
+      this.store.attributes.list(accountId),
     ])
     if (!account) throw new NotFoundError('account not found')
-    return { account, agents, teams, inboxes }
+    return { account, agents, teams, inboxes, attributes }
   }
 }

@@ -1,4 +1,5 @@
 import type { Agent, Contact, Inbox, Message } from '../../shared/schemas/entities.ts'
+import type { AttributeDefinition } from '../../shared/schemas/attributes.ts'
 import type { ConversationRow } from '../../shared/schemas/conversation.ts'
 import type { AgentRecord } from './types.ts'
 
@@ -132,4 +133,21 @@ export const toConversationRow = (r: ConversationColumns): ConversationRow => ({
   teamId: r.team_id,
   priority: r.priority as ConversationRow['priority'],
   labels: JSON.parse(r.labels) as string[],
+})
+
+export interface AttributeDefinitionColumns {
+  id: string
+  account_id: string
+  key: string
+  label: string
+  type: string
+  created_at: number
+}
+export const toAttributeDefinition = (r: AttributeDefinitionColumns): AttributeDefinition => ({
+  id: r.id,
+  accountId: r.account_id,
+  key: r.key,
+  label: r.label,
+  type: r.type as AttributeDefinition['type'],
+  createdAt: r.created_at,
 })

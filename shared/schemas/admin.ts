@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { Agent, ChannelType, Id, Inbox, Team, Timestamp } from './entities.ts'
+import { AttributeDefinition } from './attributes.ts'
 
 // Administering a workspace (first-run setup, invitations, agents, teams, inboxes) and an agent's own
 // profile: the requests and answers of those routes, shared by the server and the app.
@@ -24,6 +25,8 @@ export const Directory = z.object({
   agents: z.array(Agent),
   teams: z.array(Team),
   inboxes: z.array(Inbox),
+  /** Contact custom attributes the administrators defined; absent from entries stored before them. */
+  attributes: z.array(AttributeDefinition).default([]),
 })
 export type Directory = z.infer<typeof Directory>
 

@@ -75,6 +75,7 @@ describe('role matrix over every route of the OpenAPI document', () => {
       201,
     ).attachment.id
     ids.token = (await alice.request<{ tokens: { id: string }[] }>('/api/profile/tokens')).body.tokens[0]!.id
+    ids.attribute = expectStatus(await alice.request<{ attribute: { id: string } }>('/api/attributes', { json: { label: 'Matrix', type: 'text' } }), 201).attribute.id
     foreignInboxToken = other.apiInbox.token
     // Mallory's account gets a Website inbox of its own, and a visitor of it.
     const mallorysWebsite = await server.ctx.inboxes.create(other.accountId, { name: 'Web', channelType: 'live_chat' })
@@ -107,6 +108,7 @@ describe('role matrix over every route of the OpenAPI document', () => {
       if (path.startsWith('/api/inboxes/')) return server.acme.apiInbox.id
       if (path.startsWith('/api/profile/tokens/')) return ids.token!
       if (path.startsWith('/api/contacts/')) return ids.contact!
+      if (path.startsWith('/api/attributes/')) return ids.attribute!
       throw new Error(`the matrix does not know what to put in {${name}} of ${path}: teach concretePath`)
     })
   }

@@ -248,4 +248,16 @@ export const pgMigrations: string[] = [
     PRIMARY KEY (agent_id, conversation_id)
   );
   `,
+  // Contact custom attributes defined by administrators (issue 12); values stay in contacts.attributes.
+  `
+  CREATE TABLE attribute_definitions (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    key TEXT NOT NULL,
+    label TEXT NOT NULL,
+    type TEXT NOT NULL,
+    created_at BIGINT NOT NULL,
+    UNIQUE (account_id, key)
+  );
+  `,
 ]

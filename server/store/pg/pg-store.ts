@@ -1,6 +1,8 @@
 import type { Store } from '../types.ts'
 import { PgDb, type PgOptions, quoteIdent } from './pg-db.ts'
 import { pgMigrations } from './migrations.ts'
+import { PgAttributeStore } from './attributes.ts'
+import { publishDirectory } from './directory-entry.ts'
 import { PgReadStore } from './reads.ts'
 import { withSessionLock } from './session-lock.ts'
 import { PgDirectoryStore } from './directory.ts'
@@ -66,6 +68,7 @@ export class PgStore implements Store {
   readonly sessions: Store['sessions']
   readonly visitors: Store['visitors']
   readonly passwords: Store['passwords']
+  readonly attributes: Store['attributes']
   readonly reads: Store['reads']
 
   constructor(readonly db: PgDb) {
@@ -76,6 +79,7 @@ export class PgStore implements Store {
     this.sessions = new PgSessionStore(db)
     this.visitors = new PgVisitorStore(db)
     this.passwords = new PgPasswordStore(db)
+    this.attributes = new PgAttributeStore(db, publishDirectory)
     this.reads = new PgReadStore(db)
   }
 

@@ -5,6 +5,7 @@ import type { Agent, Inbox, Team } from '../../../shared/schemas/entities.ts'
 import type { AdminStore, AdminWrite, AgentChange, InboxChange, InvitationRecord, NewAgent } from '../admin.ts'
 import type { AppendFeed } from './feed-append.ts'
 import { type AgentColumns, type InboxColumns, toAgent, toInbox } from '../rows.ts'
+import { listAttributeDefinitions } from './attributes.ts'
 
 interface InvitationColumns {
   id: string
@@ -47,7 +48,7 @@ export class SqliteAdminStore implements AdminStore {
     const inboxes = (
       this.db.prepare('SELECT * FROM inboxes WHERE account_id = ? ORDER BY created_at, name').all(accountId) as InboxColumns[]
     ).map(toInbox)
-    return { account, agents, teams: this.teams(accountId), inboxes }
+    return { account, agents, teams: this.teams(accountId), inboxes, attributes: listAttributeDefinitions(this.db, accountId) }
   }
 
   private teams(accountId: string): Team[] {
@@ -56,8 +57,9 @@ export class SqliteAdminStore implements AdminStore {
     return teams.map((t) => ({ id: t.id, accountId, name: t.name, memberIds: (members.all(t.id) as { agent_id: string }[]).map((m) => m.agent_id) }))
   }
 
-  /** The account's directory entry, superseding its previous one; call inside the writing transaction. */
-  private published(accountId: string) {
+  /** The account's directory entry, superseding its previous one; call inside the writing transaction
+   *  (the attribute definitions' store calls it too). */
+  published(accountId: string) {
     const directory = this.snapshot(accountId)
     return [this.appendFeed(accountId, accountId, (seq) => ({ seq, kind: 'directory', directory }))]
   }

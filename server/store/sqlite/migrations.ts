@@ -308,4 +308,16 @@ export const migrations: string[] = [
     PRIMARY KEY (agent_id, conversation_id)
   );
   `,
+  // Contact custom attributes defined by administrators (issue 12); values stay in contacts.attributes.
+  `
+  CREATE TABLE attribute_definitions (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    key TEXT NOT NULL,
+    label TEXT NOT NULL,
+    type TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    UNIQUE (account_id, key)
+  );
+  `,
 ]

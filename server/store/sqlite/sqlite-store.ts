@@ -15,6 +15,7 @@ import { SqliteContactStore } from './contacts.ts'
 import { SqliteConversationStore } from './conversations.ts'
 import { SqliteFeedStore } from './feed.ts'
 import { SqliteDocStore } from './docs.ts'
+import { SqliteAttributeStore } from './attributes.ts'
 import { SqliteReadStore } from './reads.ts'
 import { FeedAppender, StatementCache } from './feed-append.ts'
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
@@ -68,6 +69,7 @@ export class SqliteStore implements Store {
   readonly sessions: SqliteSessionStore
   readonly visitors: SqliteVisitorStore
   readonly passwords: SqlitePasswordStore
+  readonly attributes: SqliteAttributeStore
   readonly reads: SqliteReadStore
 
   constructor(
@@ -91,6 +93,7 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessionStore(db, statements)
     this.visitors = new SqliteVisitorStore(db, feed.appendFeed)
     this.passwords = new SqlitePasswordStore(db)
+    this.attributes = new SqliteAttributeStore(db, feed.appendFeed, (accountId) => this.admin.published(accountId))
     this.reads = new SqliteReadStore(statements, feed)
   }
 

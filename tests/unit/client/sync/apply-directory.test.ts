@@ -30,6 +30,7 @@ const stored: Workspace = {
   agents: [alice, bob],
   teams: [],
   inboxes: [inbox],
+  attributes: [],
 }
 
 const directoryEntry = (seq: number, directory: Directory): FeedEntry => FeedEntry.parse({ seq, kind: 'directory', directory })
@@ -55,6 +56,7 @@ describe('applying a directory entry', () => {
           agents: [alice, { ...bob, name: 'Robert', role: 'admin' }],
           teams: [team],
           inboxes: [{ ...inbox, archived: true }, apiInbox],
+          attributes: [],
         }),
       ],
       7,
@@ -73,7 +75,7 @@ describe('applying a directory entry', () => {
 
   it('keeps a deactivated agent in the directory (old assignments keep their name)', async () => {
     await db.meta.put({ key: 'workspace', value: stored })
-    await applyFeedEntries(db, [directoryEntry(3, { account: stored.account, agents: [alice, { ...bob, active: false }], teams: [], inboxes: [inbox] })], 3)
+    await applyFeedEntries(db, [directoryEntry(3, { account: stored.account, agents: [alice, { ...bob, active: false }], teams: [], inboxes: [inbox], attributes: [] })], 3)
     const workspace = await readMeta(db, 'workspace')
     expect(workspace?.agents.find((a) => a.id === ids.bob)).toMatchObject({ name: 'Bob', active: false })
   })

@@ -67,6 +67,7 @@ describe('lost writes on the device', () => {
         ],
         teams: [],
         inboxes: [],
+        attributes: [],
       },
     })
     const conversationId = crypto.randomUUID()
