@@ -14,7 +14,14 @@ export const PendingEvent = z.discriminatedUnion('type', [
   z.object({
     type: z.literal('message.created'),
     accountId: z.string(),
-    message: z.object({ id: z.string(), kind: MessageKind, conversationId: z.string() }),
+    message: z.object({
+      id: z.string(),
+      kind: MessageKind,
+      conversationId: z.string(),
+      /** Who wrote it (an agent's reply or note), and a note's mentioned agents: who is notified. */
+      authorAgentId: z.string().nullable().optional(),
+      mentions: z.array(z.string()).optional(),
+    }),
   }),
   z.object({
     type: z.literal('conversation.status_changed'),

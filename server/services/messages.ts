@@ -20,8 +20,19 @@ export class MessageService {
   ) {}
 
   /** The jobs a new message causes (its mail, its webhooks), to be stored in its transaction. */
-  private effects(m: Pick<Message, 'id' | 'accountId' | 'kind' | 'conversationId'>) {
-    return this.outbox.prepare([{ type: 'message.created', accountId: m.accountId, message: { id: m.id, kind: m.kind, conversationId: m.conversationId } }])
+  private effects(m: Pick<Message, 'id' | 'accountId' | 'kind' | 'conversationId' | 'authorAgentId' | 'mentions'>) {
+    const { id, kind, conversationId, authorAgentId, mentions } = m
+    return this.outbox.prepare([
+      { type: 'message.created', accountId: m.accountId, message: { id, kind, conversationId, authorAgentId, ...(mentions ? { mentions } : {}) } },
+    ])
+  }
+
+  /** A note's mentions as stored: agents of the author's account, each once; none on a reply. */
+  private async mentionsOf(agent: AgentRecord, input: PostMessage): Promise<string[] | undefined> {
+    if (input.kind !== 'note' || !input.mentions?.length) return undefined
+    const agents = new Set((await this.store.directory.listAgents(agent.accountId)).map((a) => a.id))
+    const mentions = [...new Set(input.mentions)].filter((id) => agents.has(id))
+    return mentions.length > 0 ? mentions : undefined
   }
 
   /** Publishes a stored message's feed entries and tells the rest of the server it exists. */
@@ -47,8 +58,10 @@ export class MessageService {
       if (collisions.length > 0) throw new ReplyCollisionError(collisions)
     }
     const attachments = await this.attachments.forNewMessage(agent.accountId, input.attachmentIds ?? [])
-    const effects = await this.effects({ id: input.id, accountId: agent.accountId, kind: input.kind, conversationId })
+    const mentions = await this.mentionsOf(agent, input)
+    const effects = await this.effects({ id: input.id, accountId: agent.accountId, kind: input.kind, conversationId, authorAgentId: agent.id, mentions })
     const result = await this.store.conversations.insertMessage({
+      ...(mentions ? { mentions } : {}),
       id: input.id,
       accountId: agent.accountId,
       conversationId,

@@ -27,6 +27,8 @@ export interface NewMessage {
   attachments?: Attachment[]
   /** Incoming email only: whether the sender could be verified (Message.senderVerified). */
   senderVerified?: boolean
+  /** A note's mentioned agents (Message.mentions). */
+  mentions?: string[]
   /** Work the message causes (its mail, its webhooks), queued in the same transaction, only if the
    *  message is new (transactional outbox). */
   jobs?: NewJob[]

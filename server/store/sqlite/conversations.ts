@@ -8,7 +8,7 @@ import type { ConversationStore, InsertMessageResult, NewConversation, NewMessag
 import type { NewJob } from '../jobs.ts'
 import { insertJob } from './jobs.ts'
 import type { FeedAppender, StatementCache } from './feed-append.ts'
-import { type ConversationColumns, type MessageColumns, toConversationRow, toMessage } from '../rows.ts'
+import { type ConversationColumns, type MessageColumns, mentionsColumn, toConversationRow, toMessage } from '../rows.ts'
 
 /** A message of files only previews as their names. */
 const previewText = (m: NewMessage): string =>
@@ -116,14 +116,14 @@ export class SqliteConversationStore implements ConversationStore {
       const seq = this.feed.nextSeq(m.accountId)
       const attachments = m.attachments ?? []
       this.sql(
-          'INSERT INTO messages (id, account_id, conversation_id, kind, body, author_agent_id, created_at, seq, attachments, sender_verified) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          'INSERT INTO messages (id, account_id, conversation_id, kind, body, author_agent_id, created_at, seq, attachments, sender_verified, mentions) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
         )
-        .run(m.id, m.accountId, m.conversationId, m.kind, m.body, m.authorAgentId, m.createdAt, seq, JSON.stringify(attachments), m.senderVerified === undefined ? null : Number(m.senderVerified))
+        .run(m.id, m.accountId, m.conversationId, m.kind, m.body, m.authorAgentId, m.createdAt, seq, JSON.stringify(attachments), m.senderVerified === undefined ? null : Number(m.senderVerified), mentionsColumn(m.mentions))
       const linkAttachment = this.sql('UPDATE attachments SET message_id = ? WHERE id = ? AND account_id = ? AND message_id IS NULL')
       for (const a of attachments) linkAttachment.run(m.id, a.id, m.accountId)
       for (const job of m.jobs ?? []) insertJob(this.statements.db, job, m.createdAt)
-      const { jobs: _jobs, ...fields } = m
-      const message = { ...fields, seq, attachments }
+      const { jobs: _jobs, mentions, ...fields } = m
+      const message = { ...fields, seq, attachments, ...(mentions?.length ? { mentions } : {}) }
       const visible = isCustomerVisible(m.kind)
       // Activity lines are not what an agent wants to read in the list, nor a reason to move a
       // conversation to the top: they advance only the seq.
