@@ -17,10 +17,10 @@ export function keyFromLabel(label: string): string {
     .replace(/[\u0300-\u036f]/g, '')
     .toLowerCase()
     .replace(/[^a-z0-9]+/g, '_')
-    .replace(/^[_0-9]+|_+$/g, '')
-    .slice(0, 50)
-    .replace(/_+$/, '')
-  return ATTRIBUTE_KEY_PATTERN.test(slug) ? slug : ''
+    .replace(/^_+|_+$/g, '')
+  // A key starts with a letter: "2nd phone" -> a_2nd_phone.
+  const key = (/^[0-9]/.test(slug) ? `a_${slug}` : slug).slice(0, 50).replace(/_+$/, '')
+  return ATTRIBUTE_KEY_PATTERN.test(key) ? key : ''
 }
 
 const isDate = (v: string): boolean => {
