@@ -48,7 +48,10 @@ export interface Cluster {
   stop(): Promise<void>
 }
 
-export async function startCluster(count: number, options: { redisUrl?: string; env?: Record<string, string> } = {}): Promise<Cluster> {
+export async function startCluster(
+  count: number,
+  options: { redisUrl?: string; env?: Record<string, string>; serveApp?: boolean } = {},
+): Promise<Cluster> {
   const redisUrl = options.redisUrl ?? clusterRedisUrl()
   await requireServices(redisUrl)
   const schema = freshSchema()
@@ -62,7 +65,7 @@ export async function startCluster(count: number, options: { redisUrl?: string; 
   const env = { DATABASE_URL: url.toString(), REDIS_URL: redisUrl, REDIS_PREFIX: schema, ...options.env }
   const processes: ServerProcess[] = []
   const start = async () => {
-    const p = await startServerProcess({ dataDir, serveApp: false, env })
+    const p = await startServerProcess({ dataDir, serveApp: options.serveApp ?? false, env })
     processes.push(p)
     return p
   }
