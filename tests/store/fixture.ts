@@ -83,3 +83,19 @@ export async function rawRows<R>(store: Store, text: string, params: unknown[] =
   if (store instanceof PgStore) return store.db.rows<R>(text, params)
   throw new Error('unknown store')
 }
+
+export async function rawRun(store: Store, text: string, params: unknown[] = []): Promise<void> {
+  if (store instanceof SqliteStore) store.db.prepare(text.replace(/\$\d+/g, '?')).run(...params)
+  else if (store instanceof PgStore) await store.db.run(text, params)
+  else throw new Error('unknown store')
+}
+
+export interface JobRow {
+  id: string
+  kind: string
+  dedupe_key: string | null
+  created_at: number
+}
+
+export const jobsOf = (store: Store, accountId: string): Promise<JobRow[]> =>
+  rawRows<JobRow>(store, 'SELECT id, kind, dedupe_key, created_at FROM jobs WHERE account_id = $1 ORDER BY id', [accountId])

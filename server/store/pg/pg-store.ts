@@ -5,6 +5,7 @@ import { PgAttributeStore } from './attributes.ts'
 import { publishDirectory } from './directory-entry.ts'
 import { PgReadStore } from './reads.ts'
 import { withSessionLock } from './session-lock.ts'
+import { PgConversationStore } from './conversations.ts'
 import { PgDirectoryStore } from './directory.ts'
 import { PgContactStore } from './contacts.ts'
 import { PgFeedStore } from './feed.ts'
@@ -56,7 +57,7 @@ function notYet<T extends object>(area: string): T {
 export class PgStore implements Store {
   readonly directory: Store['directory']
   readonly contacts: Store['contacts']
-  readonly conversations: Store['conversations'] = notYet('conversations')
+  readonly conversations: Store['conversations']
   readonly feed: Store['feed']
   readonly docs: Store['docs']
   readonly jobs: Store['jobs'] = notYet('jobs')
@@ -72,6 +73,7 @@ export class PgStore implements Store {
   readonly reads: Store['reads']
 
   constructor(readonly db: PgDb) {
+    this.conversations = new PgConversationStore(db)
     this.directory = new PgDirectoryStore(db)
     this.contacts = new PgContactStore(db)
     this.feed = new PgFeedStore(db)
