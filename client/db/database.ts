@@ -13,6 +13,7 @@ import type {
   UploadRecord,
 } from './records.ts'
 import { waitingSeqOf } from '../lib/conversation-sort.ts'
+import { type ReadRecord, unreadFlag } from '../lib/unread.ts'
 import type { SearchIndexRecord, SearchPendingRecord } from '../search/records.ts'
 
 /** The device's database, one per signed-in agent. Views only read it (through liveQuery); the sync
@@ -31,6 +32,7 @@ export class InboxDatabase extends Dexie {
   uploads!: Table<UploadRecord, string>
   searchIndex!: Table<SearchIndexRecord, string>
   searchPending!: Table<SearchPendingRecord, number>
+  reads!: Table<ReadRecord, string>
 
   constructor(name: string) {
     super(name)
@@ -79,6 +81,25 @@ export class InboxDatabase extends Dexie {
             row.waitingSeq = waitingSeqOf(row)
           }),
       )
+    this.version(7)
+      .stores({
+        // The agent's read marks (issue 12); `pending` ones are still to be sent. Unread rows are
+        // counted per status tab through [status+unread] and [assignee+status+unread].
+        conversations:
+          'id, [status+lastActivityAt], [assignee+status+lastActivityAt], [status+snoozedUntil], contactId, *labels, [status+priority+lastActivityAt], [assignee+status+priority+lastActivityAt], [status+waitingSeq+lastActivityAt], [assignee+status+waitingSeq+lastActivityAt], [status+unread], [assignee+status+unread]',
+        reads: 'conversationId, pending',
+      })
+      .upgrade(async (tx) => {
+        await tx
+          .table<ConversationRecord, string>('conversations')
+          .toCollection()
+          .modify((row) => {
+            row.unread = unreadFlag(row.lastCustomerMessageSeq, null)
+          })
+        // The feed was read before this version stored read marks: an empty kinds list makes the sync
+        // engine read it again from the start (engine.ts rereadIfNewKinds), marks included.
+        if (await tx.table<MetaRecord, string>('meta').get('feedKinds')) await tx.table('meta').put({ key: 'feedKinds', value: [] })
+      })
   }
 }
 

@@ -2,6 +2,7 @@ import type { ConversationRow } from '../../shared/schemas/conversation.ts'
 import type { Contact, Message } from '../../shared/schemas/entities.ts'
 import type { Workspace } from '../../shared/schemas/api.ts'
 import { waitingSeqOf } from '../lib/conversation-sort.ts'
+import { unreadFlag } from '../lib/unread.ts'
 
 /** A conversation as stored on the device: the server's facts plus the projection of the local doc.
  *  `assignee` repeats assigneeId with '' for nobody, because IndexedDB cannot index null. */
@@ -10,6 +11,9 @@ export interface ConversationRecord extends ConversationRow {
   /** lastCustomerMessageSeq while the customer waits for a reply, else 0: indexed for the list's
    *  "Oldest waiting first" (client/lib/conversation-sort.ts). */
   waitingSeq: number
+  /** 1 while a customer message is newer than the agent's read mark (client/lib/unread.ts): indexed
+   *  so the status tabs count unread conversations without reading every row. */
+  unread: 0 | 1
 }
 
 export type MessageRecord = Message
@@ -91,10 +95,12 @@ export type MetaRecord =
   /** Written by the tab that syncs, read by every tab's indicator. */
   | { key: 'connection'; value: { online: boolean; progress: number | null; trouble?: string | null; history?: number | null } }
 
-export const toConversationRecord = (row: ConversationRow): ConversationRecord => ({
+/** `seenSeq`: the agent's read mark (null: none); absent, a stored row keeps the unread it had. */
+export const toConversationRecord = (row: ConversationRow & { unread?: 0 | 1 }, seenSeq?: number | null): ConversationRecord => ({
   ...row,
   assignee: row.assigneeId ?? '',
   waitingSeq: waitingSeqOf(row),
+  unread: seenSeq === undefined && row.unread !== undefined ? row.unread : unreadFlag(row.lastCustomerMessageSeq, seenSeq),
 })
 
 /** A canned response, as the feed delivers it (kept on the device: available offline). */

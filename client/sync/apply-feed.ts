@@ -6,6 +6,7 @@ import { type ConversationRecord, type DocRecord, toConversationRecord } from '.
 import { mergeStates, projectState } from './doc-state.ts'
 import { checkWrites, checkWritesTables } from './check-writes.ts'
 import { markForSearch } from '../search/pending.ts'
+import { applyReadMarks } from './reads.ts'
 
 /**
  * Writes a run of feed entries and the new cursor in one transaction, so the device never holds a
@@ -21,10 +22,12 @@ export async function applyFeedEntries(
   /** Where a history backfill stands after these entries (null: it is done); untouched if absent. */
   backfill?: { after: number; until: number } | null,
 ): Promise<void> {
-  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, db.canned, db.meta, db.searchPending, ...checkWritesTables(db)]
+  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, db.canned, db.meta, db.searchPending, db.reads, ...checkWritesTables(db)]
   await db.transaction('rw', tables, async () => {
     const conversations = entries.filter((e) => e.kind === 'conversation')
     const stored = await db.docs.bulkGet(conversations.map((e) => e.conversation.id))
+    // The agent's read marks decide each row's unread flag (client/lib/unread.ts).
+    const marks = await db.reads.bulkGet(conversations.map((e) => e.conversation.id))
     const docs: DocRecord[] = []
     const rows: ConversationRecord[] = []
     conversations.forEach((entry, i) => {
@@ -35,12 +38,12 @@ export async function applyFeedEntries(
         // state (same shared function), so there is nothing to merge or re-project. Bootstrapping
         // thousands of conversations skips building a Y.Doc for each.
         if (incoming) docs.push({ id: entry.conversation.id, update: incoming, dirty: 0, version: 0 })
-        rows.push(toConversationRecord(entry.conversation))
+        rows.push(toConversationRecord(entry.conversation, marks[i]?.seenSeq ?? null))
         return
       }
       const merged = incoming ? mergeStates([existing.update, incoming]) : existing.update
       docs.push({ id: entry.conversation.id, update: merged, dirty: existing.dirty, version: existing.version })
-      rows.push(toConversationRecord({ ...entry.conversation, ...projectState(merged) }))
+      rows.push(toConversationRecord({ ...entry.conversation, ...projectState(merged) }, marks[i]?.seenSeq ?? null))
     })
     const messages = entries.filter((e) => e.kind === 'message').map((e) => e.message)
     // The outbox and the pending writes are small: read them whole rather than probing per entry.
@@ -65,6 +68,8 @@ export async function applyFeedEntries(
       cursor === null ? undefined : db.meta.put({ key: 'cursor', value: cursor }),
       backfill === undefined ? undefined : backfill === null ? db.meta.delete('backfill') : db.meta.put({ key: 'backfill', value: backfill }),
     ])
+    // After the rows: a mark re-derives the unread flag of the row as this page left it.
+    await applyReadMarks(db, entries.filter((e) => e.kind === 'read').map((e) => e.read))
     const contactIds = entries.filter((e) => e.kind === 'contact').map((e) => e.contact.id)
     await markForSearch(db, [...rows.map((r) => r.id), ...messages.map((m) => m.conversationId)], contactIds)
     const withWrites = new Set(written.map((w) => w.conversationId))

@@ -6,6 +6,7 @@ import type { InboxDatabase } from '../db/database.ts'
 import { DocSync, type Me } from './docs.ts'
 import { FeedSync } from './feed.ts'
 import { OutboxSender } from './outbox.ts'
+import { ReadMarkSender } from './reads.ts'
 import { KNOWN_KINDS } from './feed-parse.ts'
 import { readMeta } from '../db/database.ts'
 import { api } from '../api/http.ts'
@@ -23,6 +24,7 @@ export interface EngineEvents {
 export class SyncEngine {
   readonly docs: DocSync
   readonly outbox: OutboxSender
+  private readonly reads: ReadMarkSender
   private readonly feed: FeedSync
   private online = false
   private releaseLeadership: (() => void) | null = null
@@ -38,6 +40,7 @@ export class SyncEngine {
   ) {
     this.docs = new DocSync(db, me, () => this.schedulePush())
     this.outbox = new OutboxSender(db)
+    this.reads = new ReadMarkSender(db)
     this.feed = new FeedSync(db, {
       onConnection: (online) => this.setOnline(online),
       onProgress: (done, total) => void this.writeConnection(this.online, done >= total ? null : done / total),
@@ -78,6 +81,10 @@ export class SyncEngine {
       liveQuery(() => this.db.docs.where('dirty').equals(1).count()).subscribe((n) => {
         if (n > 0) this.schedulePush()
       }),
+      // Read marks: any tab writes them, the leader sends them (the newest per conversation only).
+      liveQuery(() => this.db.reads.where('pending').equals(1).count()).subscribe((n) => {
+        if (n > 0 && this.online) void this.flushReads()
+      }),
     )
   }
 
@@ -112,6 +119,7 @@ export class SyncEngine {
     if (!online) void this.db.presence.clear()
     if (online) {
       void this.flushOutbox()
+      void this.flushReads()
       this.schedulePush(0)
     }
   }
@@ -153,6 +161,14 @@ export class SyncEngine {
       await this.outbox.flush()
     } catch {
       // Unreachable: the items wait; the next reconnect flushes again.
+    }
+  }
+
+  private async flushReads(): Promise<void> {
+    try {
+      await this.reads.flush()
+    } catch {
+      // Unreachable: the marks stay pending; the next reconnect sends them.
     }
   }
 
