@@ -260,4 +260,10 @@ export const pgMigrations: string[] = [
     UNIQUE (account_id, key)
   );
   `,
+  // Insertion order where SQLite breaks ties by rowid: a conversation's first subject among mails of
+  // one millisecond, a webhook's deliveries newest first. Existing rows are numbered as they are read.
+  `
+  ALTER TABLE email_messages ADD COLUMN ord BIGINT GENERATED ALWAYS AS IDENTITY;
+  ALTER TABLE webhook_deliveries ADD COLUMN ord BIGINT GENERATED ALWAYS AS IDENTITY;
+  `,
 ]

@@ -5,6 +5,12 @@ import { PgAttributeStore } from './attributes.ts'
 import { publishDirectory } from './directory-entry.ts'
 import { PgReadStore } from './reads.ts'
 import { withSessionLock } from './session-lock.ts'
+import { PgJobStore } from './jobs.ts'
+import { PgAttachmentStore } from './attachments.ts'
+import { PgEmailStore } from './email.ts'
+import { PgCannedStore } from './canned.ts'
+import { PgWebhookStore } from './webhooks.ts'
+import { PgAdminStore } from './admin.ts'
 import { PgConversationStore } from './conversations.ts'
 import { PgDirectoryStore } from './directory.ts'
 import { PgContactStore } from './contacts.ts'
@@ -60,12 +66,12 @@ export class PgStore implements Store {
   readonly conversations: Store['conversations']
   readonly feed: Store['feed']
   readonly docs: Store['docs']
-  readonly jobs: Store['jobs'] = notYet('jobs')
-  readonly attachments: Store['attachments'] = notYet('attachments')
-  readonly email: Store['email'] = notYet('email')
-  readonly canned: Store['canned'] = notYet('canned')
-  readonly webhooks: Store['webhooks'] = notYet('webhooks')
-  readonly admin: Store['admin'] = notYet('admin')
+  readonly jobs: Store['jobs']
+  readonly attachments: Store['attachments']
+  readonly email: Store['email']
+  readonly canned: Store['canned']
+  readonly webhooks: Store['webhooks']
+  readonly admin: Store['admin']
   readonly sessions: Store['sessions']
   readonly visitors: Store['visitors']
   readonly passwords: Store['passwords']
@@ -73,6 +79,12 @@ export class PgStore implements Store {
   readonly reads: Store['reads']
 
   constructor(readonly db: PgDb) {
+    this.jobs = new PgJobStore(db)
+    this.attachments = new PgAttachmentStore(db)
+    this.email = new PgEmailStore(db)
+    this.canned = new PgCannedStore(db)
+    this.webhooks = new PgWebhookStore(db)
+    this.admin = new PgAdminStore(db)
     this.conversations = new PgConversationStore(db)
     this.directory = new PgDirectoryStore(db)
     this.contacts = new PgContactStore(db)
