@@ -34,6 +34,8 @@ import { ProfileService } from './services/profile.ts'
 import { CredentialLimits } from './services/credential-limits.ts'
 import { FeedService } from './services/feed.ts'
 import { WorkspaceService } from './services/workspace.ts'
+import { Cluster } from './cluster/cluster.ts'
+import { InProcessRelay, type Relay } from './cluster/relay.ts'
 import { ReadService } from './services/reads.ts'
 
 /** The composition root: every service, wired once. Routes and sockets receive this. */
@@ -79,11 +81,13 @@ export interface AppContext {
   feed: FeedService
   /** The signed-in agent's account, agents, teams and inboxes. */
   workspace: WorkspaceService
+  cluster: Cluster
   /** Each agent's read position per conversation (issue 12). */
   reads: ReadService
 }
 
-export function createContext(config: Config, store: Store, clock: Clock): AppContext {
+export function createContext(config: Config, store: Store, clock: Clock, relay: Relay = new InProcessRelay()): AppContext {
+  const cluster = new Cluster(relay, store, clock)
   const bus = new FeedBus()
   const publish = publisherFor(bus)
   const directory = new Directory(store)
@@ -110,11 +114,14 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
       },
     },
     { idleMs: config.docIdleMs, compactAfter: 200 },
+    cluster.rooms,
   )
   const conversations = new ConversationService(store, docs, publish, clock, directory)
   const auth = new AuthService(store, clock, config.sessionMs, new SessionSockets(() => clock.now()))
   const rules = new ConversationRules(store, conversations, messages, directory, clock)
-  const waker = new SnoozeWaker(() => rules.wakeDueSnoozes(), () => clock.now())
+  // One process of several wakes snoozes at a time; the others' round finds the lease taken and
+  // skips (whoever runs computes the next wake-up for all).
+  const waker = new SnoozeWaker(async () => (await cluster.exclusive.exclusively('snooze-wake', () => rules.wakeDueSnoozes())) ?? null, () => clock.now())
   Object.assign(ctx, {
     config,
     store,
@@ -145,15 +152,20 @@ export function createContext(config: Config, store: Store, clock: Clock): AppCo
     attributes: new AttributeService(store, clock, publish),
     inboxes: new InboxService(store, clock, publish),
     profile: new ProfileService(store, auth, publish),
-    credentialLimits: new CredentialLimits({
-      perAddress: config.signInLimits.perAddress,
-      perSubject: config.signInLimits.perEmail,
-      windowSeconds: config.signInLimits.windowSeconds,
-    }),
+    credentialLimits: new CredentialLimits(
+      {
+        perAddress: config.signInLimits.perAddress,
+        perSubject: config.signInLimits.perEmail,
+        windowSeconds: config.signInLimits.windowSeconds,
+      },
+      cluster.limiter(),
+    ),
     feed: new FeedService(store),
     workspace: new WorkspaceService(store),
     reads: new ReadService(store, conversations, publish, clock),
+    cluster,
   } satisfies AppContext)
   ctx.webhooks.connect(ctx.outbox, ctx.jobs)
+  cluster.connect(ctx)
   return ctx
 }

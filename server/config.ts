@@ -9,6 +9,9 @@ const Env = z.object({
   DEMO: z.enum(['0', '1']).default('1'),
   DATABASE_URL: z.string().optional(),
   REDIS_URL: z.string().optional(),
+  /** Prefix of this service's Redis channels and keys, so that several services (or test files) can
+   *  share one Redis without hearing each other. */
+  REDIS_PREFIX: z.string().regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'letters, digits and _ . : - (at most 64)').default('inbox'),
   SESSION_DAYS: z.coerce.number().positive().default(30),
   /** How long a conversation doc stays in memory after its last connection closes. */
   DOC_IDLE_MS: z.coerce.number().int().nonnegative().default(30_000),
@@ -56,6 +59,7 @@ export interface Config {
   demo: boolean
   databaseUrl: string | undefined
   redisUrl: string | undefined
+  redisPrefix: string
   sessionMs: number
   docIdleMs: number
   staticDir: string
@@ -84,6 +88,7 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     demo: e.DEMO === '1',
     databaseUrl: e.DATABASE_URL,
     redisUrl: e.REDIS_URL,
+    redisPrefix: e.REDIS_PREFIX,
     sessionMs: e.SESSION_DAYS * 24 * 3600 * 1000,
     docIdleMs: e.DOC_IDLE_MS,
     staticDir: path.resolve(e.STATIC_DIR),

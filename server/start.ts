@@ -10,6 +10,7 @@ import { openStore } from './store/open-store.ts'
 import { attachWebSockets } from './sync/upgrade.ts'
 import { connectionCap, httpServerOptions } from './http/server-limits.ts'
 import { seedDemoWorkspace, type DemoCredentials } from './demo/seed.ts'
+import { openRelay } from './cluster/cluster.ts'
 
 /** Expired sessions and tokens are deleted this often (their sockets close at expiry on their own). */
 const SESSION_PURGE_MS = 60 * 60 * 1000
@@ -29,7 +30,15 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   // DATA_DIR holds attachments and unsent mail on either backend.
   mkdirSync(config.dataDir, { recursive: true })
   const store = await openStore(config)
-  const ctx = createContext(config, store, clock)
+  let relay
+  try {
+    relay = await openRelay(config)
+  } catch (error) {
+    await store.close()
+    throw error
+  }
+  const ctx = createContext(config, store, clock, relay)
+  await ctx.cluster.ready()
   // Processes starting together on one empty PostgreSQL take turns: the first seeds, the others find
   // an account. The setup code too: each printed code then replaces the one before, in print order.
   const { demo, setupCode } = await store.withStartupLock(async () => {
@@ -40,6 +49,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   try {
     await ctx.email.start()
   } catch (error) {
+    await ctx.cluster.close()
     await store.close()
     throw error
   }
@@ -75,6 +85,7 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
       })
       await ctx.email.close()
       await ctx.docs.closeAll()
+      await ctx.cluster.close()
       await store.close()
     },
   }

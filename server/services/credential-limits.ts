@@ -1,4 +1,7 @@
 import { RateLimiterMemory, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible'
+
+/** What a limiter is made of: its key prefix, points and window. */
+export type LimiterOptions = ConstructorParameters<typeof RateLimiterMemory>[0]
 import { tooManyAttemptsMessage } from '../../shared/try-again.ts'
 
 /** The attempts are used up: answered 429 with Retry-After and the same words the app shows. */
@@ -29,16 +32,19 @@ export interface AttemptKeys {
  * BEFORE the check runs (so fifty parallel guesses cannot all pass a "not yet blocked" test); a success
  * gives the address its point back and clears the subject, so the owner's sign-in resets the count
  * that failures from elsewhere built up, and a block never outlives its window.
- * rate-limiter-flexible's memory limiter: per process; a Redis one can replace it (same interface)
- * when several processes serve one account.
+ * rate-limiter-flexible's memory limiter by default (one process); with REDIS_URL the cluster passes
+ * a factory of Redis limiters (server/cluster/), so the count is shared by every process.
  */
 export class CredentialLimits {
   private readonly byAddress: RateLimiterAbstract
   private readonly bySubject: RateLimiterAbstract
 
-  constructor(readonly settings: CredentialLimitSettings) {
-    this.byAddress = new RateLimiterMemory({ keyPrefix: 'address', points: settings.perAddress, duration: settings.windowSeconds })
-    this.bySubject = new RateLimiterMemory({ keyPrefix: 'subject', points: settings.perSubject, duration: settings.windowSeconds })
+  constructor(
+    readonly settings: CredentialLimitSettings,
+    limiter: (options: LimiterOptions) => RateLimiterAbstract = (options) => new RateLimiterMemory(options),
+  ) {
+    this.byAddress = limiter({ keyPrefix: 'address', points: settings.perAddress, duration: settings.windowSeconds })
+    this.bySubject = limiter({ keyPrefix: 'subject', points: settings.perSubject, duration: settings.windowSeconds })
   }
 
   /**

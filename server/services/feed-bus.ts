@@ -3,10 +3,22 @@ import type { ConversationPresence } from '../../shared/presence.ts'
 
 export type FeedListener = (message: FeedSocketMessage) => void
 
-/** Carries new feed entries and presence changes to the account's live sockets. In-process today;
- *  with REDIS_URL the same interface will fan out between server processes (DESIGN §6). */
+/** The other server processes (server/cluster/): what is published here reaches their sockets too. */
+export interface FeedBusRemote {
+  publish(accountId: string, message: FeedSocketMessage): void
+  /** A socket of the account subscribed here: the others tell it who is where in their rooms. */
+  subscribed(accountId: string): void
+}
+
+/** Carries new feed entries and presence changes to the account's live sockets, on this process and,
+ *  with REDIS_URL, on the others (DESIGN §6). A lost push costs a client a pull, never an entry. */
 export class FeedBus {
   private readonly listeners = new Map<string, Set<FeedListener>>()
+  private remote: FeedBusRemote | null = null
+
+  connect(remote: FeedBusRemote): void {
+    this.remote = remote
+  }
 
   publish(accountId: string, entries: FeedEntry[]): void {
     const first = entries[0]
@@ -19,6 +31,12 @@ export class FeedBus {
   }
 
   private emit(accountId: string, message: FeedSocketMessage): void {
+    this.deliver(accountId, message)
+    this.remote?.publish(accountId, message)
+  }
+
+  /** To this process's sockets only (a message another process published). */
+  deliver(accountId: string, message: FeedSocketMessage): void {
     for (const listener of this.listeners.get(accountId) ?? []) listener(message)
   }
 
@@ -29,6 +47,7 @@ export class FeedBus {
       this.listeners.set(accountId, set)
     }
     set.add(listener)
+    this.remote?.subscribed(accountId)
     return () => {
       set.delete(listener)
       if (set.size === 0) this.listeners.delete(accountId)

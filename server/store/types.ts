@@ -16,6 +16,7 @@ import type { FeedStore } from './feed.ts'
 import type { DocStore } from './docs.ts'
 import type { AttributeStore } from './attributes.ts'
 import type { ReadStore } from './reads.ts'
+import type { LeaseStore } from './leases.ts'
 
 // The one storage interface (DESIGN §2, §6): only implementations of Store speak SQL. It is composed
 // of one store per area, all on one database. Every write that changes what clients see appends to
@@ -55,6 +56,8 @@ export interface Store {
   readonly attributes: AttributeStore
   /** Each agent's read position per conversation (every change is a `read` entry for that agent alone). */
   readonly reads: ReadStore
+  /** Named leases: work one process of several runs at a time (snooze wake-ups, compaction). */
+  readonly leases: LeaseStore
 
   /** Resolves once every write committed so far is on disk (power loss included): whoever
    *  acknowledges a write (a 2xx to a change, an SMTP 250) awaits it first. */

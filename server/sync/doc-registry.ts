@@ -7,7 +7,8 @@ import type { FeedEntry } from '../../shared/schemas/feed.ts'
 import type { Store } from '../store/types.ts'
 import type { PreparedJobs } from '../jobs/outbox.ts'
 import { LiveDoc, type RoomPeer } from './live-doc.ts'
-import { type UpdateOrigin, isUpdateOrigin, serverOrigin } from './origins.ts'
+import { type UpdateOrigin, isUpdateOrigin, relayOrigin, serverOrigin } from './origins.ts'
+import { type DocPeers, noPeers } from './doc-peers.ts'
 import { MESSAGE_SYNC } from './protocol.ts'
 import { DocTooLargeError, admit } from './doc-limits.ts'
 
@@ -51,11 +52,14 @@ export class IncompleteUpdateError extends Error {}
 export class DocRegistry {
   private readonly live = new Map<string, LiveDoc>()
   private readonly loading = new Map<string, Promise<LiveDoc>>()
+  /** Replicas whose projection a relayed update changed: the SQL row may need the merged state. */
+  private readonly relayTouched = new WeakSet<LiveDoc>()
 
   constructor(
     private readonly store: Store,
     private readonly hooks: DocRegistryHooks,
     private readonly options: DocRegistryOptions,
+    private readonly peers: DocPeers = noPeers,
   ) {}
 
   get loadedCount(): number {
@@ -97,6 +101,7 @@ export class DocRegistry {
     live.approxBytes = rows.reduce((sum, row) => sum + row.data.byteLength, 0)
     live.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(live, update, origin))
     this.live.set(conversationId, live)
+    this.peers.opened(live)
     live.stateTouched = true
     live.chain = live.chain.then(() => this.project(live, serverOrigin))
     this.scheduleUnload(live)
@@ -104,6 +109,7 @@ export class DocRegistry {
   }
 
   private onUpdate(live: LiveDoc, update: Uint8Array, origin: unknown): void {
+    if (origin === relayOrigin) return this.onRelayed(live, update)
     const from: UpdateOrigin = isUpdateOrigin(origin) ? origin : { kind: 'server' }
     const except = from.kind === 'agent' ? (from.connection as RoomPeer | undefined) : undefined
     live.approxBytes += update.byteLength
@@ -111,19 +117,54 @@ export class DocRegistry {
       try {
         live.lastUpdateId = await this.store.docs.appendDocUpdate(docName(live.conversationId), update)
         live.updatesSinceCompaction += 1
+        this.peers.appended(live, live.lastUpdateId, update)
       } catch (error) {
         // Not persisted, so not forwarded: peers would otherwise hold an edit the server could lose.
         // The replica keeps it and the next compaction writes it.
         console.error(`doc ${live.conversationId}: append failed`, error)
         return
       }
-      const encoder = encoding.createEncoder()
-      encoding.writeVarUint(encoder, MESSAGE_SYNC)
-      syncProtocol.writeUpdate(encoder, update)
-      live.broadcast(encoding.toUint8Array(encoder), except)
+      live.broadcast(updateMessage(update), except)
       await this.project(live, from)
       if (live.updatesSinceCompaction >= this.options.compactAfter) await this.compact(live)
     })
+  }
+
+  /** Another process appended this update (and projected it, with its jobs and rules): forward it to
+   *  the room here. The SQL row is written again only if it lacks what this replica now holds, which
+   *  happens when two processes saved concurrent edits, each without the other's. */
+  private onRelayed(live: LiveDoc, update: Uint8Array): void {
+    live.approxBytes += update.byteLength
+    live.chain = live.chain.then(async () => {
+      live.broadcast(updateMessage(update))
+      if (!this.relayTouched.delete(live)) return
+      const after = projectConversation(live.doc)
+      try {
+        const stored = await this.store.conversations.getConversation(live.conversationId)
+        if (stored && sameState(ConversationState.parse(stored.row), after)) return
+        const entries = await this.store.conversations.saveConversationState(live.conversationId, after, Y.encodeStateAsUpdate(live.doc))
+        this.hooks.onEntries(live.accountId, entries)
+      } catch (error) {
+        console.error(`doc ${live.conversationId}: saving a relayed change failed`, error)
+      }
+    })
+  }
+
+  /**
+   * Applies updates another process appended (its relay message, or a catch-up from the store). What
+   * they change in the projection moves this replica's baseline too, so that a local edit projected
+   * next is not credited with them (their jobs and rules ran on the process that made them).
+   */
+  applyRelayed(live: LiveDoc, updates: Uint8Array[]): void {
+    if (updates.length === 0 || this.live.get(live.conversationId) !== live) return
+    const before = projectConversation(live.doc)
+    Y.transact(live.doc, () => {
+      for (const update of updates) Y.applyUpdate(live.doc, update, relayOrigin)
+    }, relayOrigin)
+    const after = projectConversation(live.doc)
+    if (sameState(before, after)) return
+    live.projection = shiftedBaseline(live.projection, before, after)
+    this.relayTouched.add(live)
   }
 
   private async project(live: LiveDoc, origin: UpdateOrigin): Promise<void> {
@@ -143,12 +184,15 @@ export class DocRegistry {
   }
 
   private async compact(live: LiveDoc): Promise<void> {
-    const through = live.lastUpdateId
+    const through = this.peers.safeThrough(live)
     if (through === 0) return
-    const state = Y.encodeStateAsUpdate(live.doc)
-    await this.store.docs.compactDoc(docName(live.conversationId), state, through)
+    const name = docName(live.conversationId)
+    await this.peers.exclusively(`compact:${name}`, async () => {
+      const state = Y.encodeStateAsUpdate(live.doc)
+      await this.store.docs.compactDoc(name, state, through)
+      live.approxBytes = state.byteLength
+    })
     live.updatesSinceCompaction = 1
-    live.approxBytes = state.byteLength
   }
 
   /** Applies a client's update; resolves once it is persisted (the HTTP path's acknowledgement). */
@@ -240,6 +284,7 @@ export class DocRegistry {
     if (live.updatesSinceCompaction > 1) await this.compact(live)
     if (!live.idle) return
     this.live.delete(live.conversationId)
+    this.peers.closed(live)
     live.destroy()
   }
 
@@ -249,6 +294,7 @@ export class DocRegistry {
     await Promise.all(docs.map((d) => d.chain))
     for (const live of docs) {
       this.live.delete(live.conversationId)
+      this.peers.closed(live)
       live.destroy()
     }
   }
@@ -260,6 +306,22 @@ export function applyAdmitted(live: LiveDoc, update: Uint8Array, origin: unknown
   validate(update)
   admit(live, update)
   Y.applyUpdate(live.doc, update, origin)
+}
+
+/** The baseline with the fields that changed from `before` to `after` taken from `after`. */
+function shiftedBaseline(baseline: ConversationState, before: ConversationState, after: ConversationState): ConversationState {
+  const shifted: Record<string, unknown> = { ...baseline }
+  for (const key of Object.keys(after) as (keyof ConversationState)[]) {
+    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) shifted[key] = after[key]
+  }
+  return shifted as ConversationState
+}
+
+function updateMessage(update: Uint8Array): Uint8Array {
+  const encoder = encoding.createEncoder()
+  encoding.writeVarUint(encoder, MESSAGE_SYNC)
+  syncProtocol.writeUpdate(encoder, update)
+  return encoding.toUint8Array(encoder)
 }
 
 function validate(update: Uint8Array): void {

@@ -8,3 +8,8 @@ export const serverOrigin: UpdateOrigin = { kind: 'server' }
 
 export const isUpdateOrigin = (value: unknown): value is UpdateOrigin =>
   typeof value === 'object' && value !== null && 'kind' in value && (value.kind === 'agent' || value.kind === 'server')
+
+/** Updates and awareness another process already persisted and handled, applied here through the
+ *  relay or a catch-up from the store (server/cluster/): forwarded to this process's sockets, never
+ *  appended, projected for other processes, or relayed again. */
+export const relayOrigin = Object.freeze({ kind: 'relay' as const })

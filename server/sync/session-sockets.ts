@@ -18,6 +18,12 @@ const CLOSE_GRACE_MS = 2_000
 export class SessionSockets {
   private readonly byToken = new Map<string, Set<WebSocket>>()
   private readonly byAgent = new Map<string, Set<WebSocket>>()
+  /** The other server processes (server/cluster/), whose sockets of the session must close too. */
+  private remote: { closeTokens(hashes: string[]): void; closeAgent(agentId: string): void } | null = null
+
+  connect(remote: NonNullable<SessionSockets['remote']>): void {
+    this.remote = remote
+  }
 
   constructor(private readonly now: () => number) {}
 
@@ -40,10 +46,22 @@ export class SessionSockets {
   }
 
   closeTokens(tokenHashes: Iterable<string>): void {
-    for (const hash of tokenHashes) for (const ws of [...(this.byToken.get(hash) ?? [])]) endSocket(ws)
+    const hashes = [...tokenHashes]
+    this.closeTokensHere(hashes)
+    if (hashes.length > 0) this.remote?.closeTokens(hashes)
   }
 
   closeAgent(agentId: string): void {
+    this.closeAgentHere(agentId)
+    this.remote?.closeAgent(agentId)
+  }
+
+  /** This process's sockets only (another process ended the sessions). */
+  closeTokensHere(tokenHashes: Iterable<string>): void {
+    for (const hash of tokenHashes) for (const ws of [...(this.byToken.get(hash) ?? [])]) endSocket(ws)
+  }
+
+  closeAgentHere(agentId: string): void {
     for (const ws of [...(this.byAgent.get(agentId) ?? [])]) endSocket(ws)
   }
 

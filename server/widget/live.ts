@@ -39,6 +39,13 @@ export class WidgetLive {
   /** The last typing push per conversation, so repeated awareness changes push nothing new. */
   private readonly typing = new Map<string, string>()
   private pending = 0
+  /** The other server processes (server/cluster/): visitors connected there hear typing from here. */
+  private remote: { typing(conversationId: string, agents: string[]): void } | null = null
+  private readonly relayedTyping = new Map<string, string>()
+
+  connect(remote: NonNullable<WidgetLive['remote']>): void {
+    this.remote = remote
+  }
 
   constructor(
     private readonly widget: WidgetService,
@@ -47,13 +54,15 @@ export class WidgetLive {
   ) {
     events.on('message.created', (event) => this.onMessage(event))
     widget.onVisitorsRevoked((visitorIds) => this.revoke(visitorIds))
-    // A visitor's first message makes their contact: their open sockets follow it from then on.
-    widget.onVisitorContact((visitorId, contact) => {
-      for (const sub of this.byVisitor.get(visitorId) ?? []) {
-        sub.visitor = { ...sub.visitor, contact }
-        addTo(this.byContact, contact.id, sub)
-      }
-    })
+    widget.onVisitorContact((visitorId, contact) => this.adoptContact(visitorId, contact))
+  }
+
+  /** A visitor's first message makes their contact: their open sockets follow it from then on. */
+  adoptContact(visitorId: string, contact: NonNullable<Visitor['contact']>): void {
+    for (const sub of this.byVisitor.get(visitorId) ?? []) {
+      sub.visitor = { ...sub.visitor, contact }
+      addTo(this.byContact, contact.id, sub)
+    }
   }
 
   /** A new socket: it must authenticate with its first frame within AUTH_TIMEOUT_MS. */
@@ -99,7 +108,7 @@ export class WidgetLive {
   }
 
   /** Closes the sockets of revoked visitors (an agent blocked them). */
-  private revoke(visitorIds: readonly string[]): void {
+  revoke(visitorIds: readonly string[]): void {
     for (const id of visitorIds) {
       for (const sub of [...(this.byVisitor.get(id) ?? [])]) sub.ws.close(CLOSE_UNAUTHORISED, 'this visitor was blocked')
     }
@@ -141,16 +150,31 @@ export class WidgetLive {
 
   /** A room's presence changed (the doc registry's hook): tell watching visitors who types a reply. */
   onRoomPresence(live: LiveDoc): void {
-    const subs = this.byConversation.get(live.conversationId)
-    if (!subs) return
     const agents = typingAgents(live)
-    const key = JSON.stringify(agents)
-    if ((this.typing.get(live.conversationId) ?? '[]') === key) return
-    this.typing.set(live.conversationId, key)
-    for (const sub of subs) send(sub, { type: 'typing', conversationId: live.conversationId, agents })
+    if (this.remote) {
+      // The visitor may be connected to another process: relay what changed, whoever watches here.
+      const key = JSON.stringify(agents)
+      if ((this.relayedTyping.get(live.conversationId) ?? '[]') !== key) {
+        if (agents.length === 0) this.relayedTyping.delete(live.conversationId)
+        else this.relayedTyping.set(live.conversationId, key)
+        this.remote.typing(live.conversationId, agents)
+      }
+    }
+    this.showTyping(live.conversationId, agents)
   }
 
-  private async onMessage(event: Extract<DomainEvent, { type: 'message.created' }>): Promise<void> {
+  /** Tells the conversation's watching visitors who types a reply now, unless they know it already. */
+  showTyping(conversationId: string, agents: string[]): void {
+    const subs = this.byConversation.get(conversationId)
+    if (!subs) return
+    const key = JSON.stringify(agents)
+    if ((this.typing.get(conversationId) ?? '[]') === key) return
+    this.typing.set(conversationId, key)
+    for (const sub of subs) send(sub, { type: 'typing', conversationId, agents })
+  }
+
+  /** Pushes a new customer-visible message to the sockets of its contact (here or relayed). */
+  async onMessage(event: Extract<DomainEvent, { type: 'message.created' }>): Promise<void> {
     const { conversation } = event
     const subs = [...(this.byContact.get(conversation.contactId) ?? [])].filter((s) => s.visitor.inbox.id === conversation.inboxId)
     if (subs.length === 0) return

@@ -263,10 +263,22 @@ export class TestServer {
     await running?.close()
   }
 
-  /** Stops the server and deletes its temp dir (and its PostgreSQL schema). */
+  /** Stops the server and deletes its temp dir (and its PostgreSQL schema); a peer only stops. */
   async close(): Promise<void> {
     await this.stop()
-    await dropData(this.dataDir, this.schema)
+    if (!this.isPeer) await dropData(this.dataDir, this.schema)
+  }
+
+  /** Set on a peer: it shares the first server's data, which that server deletes. */
+  private isPeer = false
+
+  /** A second server process on the same database (same DATA_DIR, or the same PostgreSQL schema)
+   *  and environment: with REDIS_URL in `env` the two form one service (issue 11). */
+  async peer(): Promise<TestServer> {
+    const running = await launch(this.dataDir, 0, this.docIdleMs, this.env, this.clock)
+    const peer = new TestServer(running, this.dataDir, this.docIdleMs, this.acme, this.other, this.env, this.clock, this.schema)
+    peer.isPeer = true
+    return peer
   }
 }
 

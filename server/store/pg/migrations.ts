@@ -266,4 +266,12 @@ export const pgMigrations: string[] = [
   ALTER TABLE email_messages ADD COLUMN ord BIGINT GENERATED ALWAYS AS IDENTITY;
   ALTER TABLE webhook_deliveries ADD COLUMN ord BIGINT GENERATED ALWAYS AS IDENTITY;
   `,
+  // Named leases (issue 11): work that one process of several runs at a time (server/store/leases.ts).
+  `
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until BIGINT NOT NULL
+  );
+  `,
 ]

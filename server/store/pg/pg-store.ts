@@ -4,6 +4,7 @@ import { pgMigrations } from './migrations.ts'
 import { PgAttributeStore } from './attributes.ts'
 import { publishDirectory } from './directory-entry.ts'
 import { PgReadStore } from './reads.ts'
+import { PgLeaseStore } from './leases.ts'
 import { withSessionLock } from './session-lock.ts'
 import { PgJobStore } from './jobs.ts'
 import { PgAttachmentStore } from './attachments.ts'
@@ -77,6 +78,7 @@ export class PgStore implements Store {
   readonly passwords: Store['passwords']
   readonly attributes: Store['attributes']
   readonly reads: Store['reads']
+  readonly leases: Store['leases']
 
   constructor(readonly db: PgDb) {
     this.jobs = new PgJobStore(db)
@@ -95,6 +97,7 @@ export class PgStore implements Store {
     this.passwords = new PgPasswordStore(db)
     this.attributes = new PgAttributeStore(db, publishDirectory)
     this.reads = new PgReadStore(db)
+    this.leases = new PgLeaseStore(db)
   }
 
   durable(): Promise<void> {

@@ -320,4 +320,12 @@ export const migrations: string[] = [
     UNIQUE (account_id, key)
   );
   `,
+  // Named leases (issue 11): work that one process of several runs at a time (server/store/leases.ts).
+  `
+  CREATE TABLE leases (
+    name TEXT PRIMARY KEY,
+    holder TEXT NOT NULL,
+    until INTEGER NOT NULL
+  );
+  `,
 ]

@@ -17,6 +17,7 @@ import { SqliteFeedStore } from './feed.ts'
 import { SqliteDocStore } from './docs.ts'
 import { SqliteAttributeStore } from './attributes.ts'
 import { SqliteReadStore } from './reads.ts'
+import { SqliteLeaseStore } from './leases.ts'
 import { FeedAppender, StatementCache } from './feed-append.ts'
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
 import { WalSync } from './wal-sync.ts'
@@ -71,6 +72,7 @@ export class SqliteStore implements Store {
   readonly passwords: SqlitePasswordStore
   readonly attributes: SqliteAttributeStore
   readonly reads: SqliteReadStore
+  readonly leases: SqliteLeaseStore
 
   constructor(
     readonly db: Database.Database,
@@ -95,6 +97,7 @@ export class SqliteStore implements Store {
     this.passwords = new SqlitePasswordStore(db)
     this.attributes = new SqliteAttributeStore(db, feed.appendFeed, (accountId) => this.admin.published(accountId))
     this.reads = new SqliteReadStore(statements, feed)
+    this.leases = new SqliteLeaseStore(db)
   }
 
   durable(): Promise<void> {
