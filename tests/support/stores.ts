@@ -14,6 +14,8 @@ import { openPgStore } from '../../server/store/pg/pg-store.ts'
 
 export interface OpenedStore {
   store: Store
+  /** Another store on the same database (as a second process would open it); closed by close(). */
+  openTwin(): Promise<Store>
   close(): Promise<void>
 }
 
@@ -41,10 +43,18 @@ const sqlite: StoreBackend = {
   name: 'sqlite',
   async open() {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'inbox-store-'))
-    const store = openSqliteStore(path.join(dir, 'inbox.sqlite'))
+    const file = path.join(dir, 'inbox.sqlite')
+    const store = openSqliteStore(file)
+    const twins: Store[] = []
     return {
       store,
+      async openTwin() {
+        const twin = openSqliteStore(file)
+        twins.push(twin)
+        return twin
+      },
       async close() {
+        for (const twin of twins) await twin.close()
         await store.close()
         await rm(dir, { recursive: true, force: true })
       },
@@ -57,9 +67,16 @@ const postgres = (url: string): StoreBackend => ({
   async open() {
     const schema = freshSchema()
     const store = await openPgStore(url, { schema, max: 4 })
+    const twins: Store[] = []
     return {
       store,
+      async openTwin() {
+        const twin = await openPgStore(url, { schema, max: 4 })
+        twins.push(twin)
+        return twin
+      },
       async close() {
+        for (const twin of twins) await twin.close()
         await store.close()
         await dropSchema(url, schema)
       },
