@@ -29,6 +29,8 @@ export class RedisRelay implements Relay {
   private readonly reconnectListeners = new Set<() => void>()
   private readyOnce = false
   private closing = false
+  /** Said once per outage, not at every reconnection attempt. */
+  private down = false
 
   private constructor(
     url: string,
@@ -41,6 +43,7 @@ export class RedisRelay implements Relay {
     for (const client of [this.pub, this.sub]) client.on('error', () => {}) // reconnects on its own; logged below
     this.sub.on('message', (channel: string, text: string) => this.receive(channel, text))
     this.sub.on('ready', () => {
+      this.down = false
       if (!this.readyOnce) {
         this.readyOnce = true
         return
@@ -49,7 +52,9 @@ export class RedisRelay implements Relay {
       for (const listener of this.reconnectListeners) listener()
     })
     this.sub.on('close', () => {
-      if (this.readyOnce && !this.closing) console.warn('Redis relay: connection lost, retrying')
+      if (!this.readyOnce || this.closing || this.down) return
+      this.down = true
+      console.warn('Redis relay: connection lost, retrying')
     })
   }
 
