@@ -3,14 +3,17 @@ import { readFileSync, readdirSync, truncateSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Attachment } from '../../shared/schemas/entities.ts'
-import type { SqliteStore } from '../../server/store/sqlite/sqlite-store.ts'
+import { SqliteStore } from '../../server/store/sqlite/sqlite-store.ts'
+import { testSql } from '../support/test-sql.ts'
 import { SUPPORT_ADDRESS, addEmailInbox, sendMail } from '../support/email.ts'
 import { type AgentClient, TestServer } from '../support/server.ts'
 
 // Hardening issue, item 9: an acknowledged write (a 201, an SMTP 250, a stored doc push) must survive
 // power loss, not just a process crash: SQLite runs WAL with synchronous=NORMAL and answers wait for
-// a group-commit fsync (store/sqlite/wal-sync.ts; its grouping is unit-tested). A damaged attachment
-// file on disk is never trusted.
+// a group-commit fsync (store/sqlite/wal-sync.ts; its grouping is unit-tested). On PostgreSQL a COMMIT
+// returns once its WAL is flushed, so the store's committed writes are on disk as long as the server
+// keeps fsync and synchronous_commit on: that is what the first two tests check there. A damaged
+// attachment file on disk is never trusted.
 
 describe('acknowledged means on disk', () => {
   let server: TestServer
@@ -22,8 +25,25 @@ describe('acknowledged means on disk', () => {
   })
   afterAll(() => server.close())
 
+  /** PostgreSQL: the settings under which a returned COMMIT is on disk, and the write is committed. */
+  async function committedOnDiskByPostgres(check: () => Promise<void>) {
+    const sql = testSql(server.ctx.store)
+    expect(await sql.rows('SHOW fsync')).toEqual([{ fsync: 'on' }])
+    expect(await sql.rows('SHOW synchronous_commit')).toEqual([{ synchronous_commit: 'on' }])
+    await check()
+  }
+
   it('a 201 comes only after an fsync of the WAL that followed the write (group commit)', async () => {
-    const store = server.ctx.store as SqliteStore
+    const store = server.ctx.store
+    if (!(store instanceof SqliteStore)) {
+      return committedOnDiskByPostgres(async () => {
+        const { conversationId } = await server.customerWrites({ email: 'disk@customer.test' }, 'Hello')
+        const id = randomUUID()
+        const res = await alice.postMessage(conversationId, { id, kind: 'note', body: 'on disk first', basedOnSeq: (await alice.feedAll()).cursor })
+        expect(res.status).toBe(201)
+        expect(await testSql(store).rows('SELECT id FROM messages WHERE id = ?', [id])).toEqual([{ id }])
+      })
+    }
     expect(store.db.pragma('journal_mode', { simple: true })).toBe('wal')
     const walSync = store.walSync!
     const { conversationId } = await server.customerWrites({ email: 'disk@customer.test' }, 'Hello')
@@ -37,7 +57,14 @@ describe('acknowledged means on disk', () => {
 
   it('an SMTP 250 comes only after an fsync of the WAL that followed the stored mail', async () => {
     await addEmailInbox(server)
-    const walSync = (server.ctx.store as SqliteStore).walSync!
+    const store = server.ctx.store
+    if (!(store instanceof SqliteStore)) {
+      return committedOnDiskByPostgres(async () => {
+        await sendMail(server.ctx.email.inboundPort!, { from: 'pat@customer.test', to: SUPPORT_ADDRESS, subject: 'Disk', text: 'Kept?' })
+        expect(await testSql(store).rows("SELECT body FROM messages WHERE body LIKE 'Kept?%'")).toHaveLength(1)
+      })
+    }
+    const walSync = store.walSync!
     const before = walSync.syncedChanges
     await sendMail(server.ctx.email.inboundPort!, { from: 'pat@customer.test', to: SUPPORT_ADDRESS, subject: 'Disk', text: 'Kept?' })
     expect(walSync.syncedChanges).toBeGreaterThan(before)

@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { SqliteStore } from '../../server/store/sqlite/sqlite-store.ts'
 import { type AgentClient, TestServer, expectStatus } from '../support/server.ts'
 import { TestVisitor } from '../support/widget-visitor.ts'
+import { countRows } from '../support/test-sql.ts'
 
 // A call the API channel refuses writes nothing: everything that can refuse it (the conversation
 // named, the inbox archived, the body) is checked before a contact is made, so a 4xx never leaves a
@@ -17,14 +17,13 @@ describe('a rejected API-channel call creates nothing', () => {
   })
   afterAll(() => server.close())
 
-  const contacts = () =>
-    ((server.ctx.store as SqliteStore).db.prepare('SELECT count(*) AS n FROM contacts WHERE account_id = ?').get(server.acme.accountId) as { n: number }).n
+  const contacts = () => countRows(server.ctx.store, 'SELECT count(*) AS n FROM contacts WHERE account_id = ?', [server.acme.accountId])
   /** Runs the call, expects its status, and that the account has no new contact and no new feed entry. */
   async function refusedWithoutTrace(status: number, call: () => Promise<{ status: number; text: string }>) {
-    const [before, seq] = [contacts(), await server.ctx.store.feed.lastSeq(server.acme.accountId)]
+    const [before, seq] = [await contacts(), await server.ctx.store.feed.lastSeq(server.acme.accountId)]
     const res = await call()
     expect(res.status, res.text).toBe(status)
-    expect(contacts()).toBe(before)
+    expect(await contacts()).toBe(before)
     expect(await server.ctx.store.feed.lastSeq(server.acme.accountId)).toBe(seq)
   }
   const postMessage = (json: unknown, token = server.acme.apiInbox.token) => server.request('/api/channels/api/messages', { token, json })

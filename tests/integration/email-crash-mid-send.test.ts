@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { SEND_JOB } from '../../server/channels/email/outbound-mail.ts'
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts'
 import type { FeedPage } from '../../shared/schemas/feed.ts'
 import { sendMail } from '../support/email.ts'
 import { eventually } from '../support/eventually.ts'
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts'
+import { openStoreOf, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts'
 import { SmtpSink } from '../support/smtp-sink.ts'
 
 // DESIGN §4 rule 5 for mail, with the real server process killed (SIGKILL) while the customer's mail
@@ -66,7 +64,7 @@ describe('Email channel: the server is killed in the middle of sending a reply',
 
     // The killed process held the job's lease (60 s), after which any worker takes the job up again.
     // Rather than wait a minute, the lease is ended here, as its running out would.
-    const store = openSqliteStore(path.join(dataDir, 'inbox.sqlite'))
+    const store = await openStoreOf(dataDir)
     const accountId = (await store.directory.findAgentByEmail('alice@example.com'))!.accountId
     const [job] = await store.jobs.list(SEND_JOB, accountId, 10)
     expect(job).toMatchObject({ status: 'running', attempts: 1 })
@@ -83,7 +81,7 @@ describe('Email channel: the server is killed in the middle of sending a reply',
     expect(new Set(sink.deliveries.map((d) => [d.mail.messageId, d.mail.subject, d.mail.inReplyTo, d.mail.text?.trim()].join('|')))).toEqual(
       new Set([[rfcId, 'Re: Crash course', '<crash-1@customer.test>', 'One answer, whatever happens.'].join('|')]),
     )
-    const after = openSqliteStore(path.join(dataDir, 'inbox.sqlite'))
+    const after = await openStoreOf(dataDir)
     try {
       expect(await after.jobs.list(SEND_JOB, accountId, 10)).toEqual([expect.objectContaining({ status: 'done', attempts: 2 })])
     } finally {

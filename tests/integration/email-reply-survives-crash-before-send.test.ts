@@ -1,12 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { SEND_JOB } from '../../server/channels/email/outbound-mail.ts'
-import { openSqliteStore } from '../../server/store/sqlite/sqlite-store.ts'
 import type { FeedPage } from '../../shared/schemas/feed.ts'
 import { sendMail } from '../support/email.ts'
 import { eventually } from '../support/eventually.ts'
-import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts'
+import { openStoreOf, removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts'
 import { SmtpSink } from '../support/smtp-sink.ts'
 
 // A reply acknowledged (201) whose mail job has not run yet, and the server process is killed: the job
@@ -72,7 +70,7 @@ describe('Email channel: the server is killed after a reply is accepted and befo
     await server.stop('SIGKILL')
     sink.release()
 
-    const store = openSqliteStore(path.join(dataDir, 'inbox.sqlite'))
+    const store = await openStoreOf(dataDir)
     const accountId = (await store.directory.findAgentByEmail('alice@example.com'))!.accountId
     const jobs = await store.jobs.list(SEND_JOB, accountId, 10)
     expect(jobs.map((j) => j.status).sort()).toEqual(['pending', 'running', 'running', 'running', 'running'])
@@ -88,7 +86,7 @@ describe('Email channel: the server is killed after a reply is accepted and befo
 
     expect(sink.received(last).map((d) => d.accepted)).toEqual([true])
     for (const id of held) expect(sink.received(id).map((d) => d.accepted)).toEqual([false, true])
-    const after = openSqliteStore(path.join(dataDir, 'inbox.sqlite'))
+    const after = await openStoreOf(dataDir)
     try {
       expect((await after.jobs.list(SEND_JOB, accountId, 10)).map((j) => j.status)).toEqual(['done', 'done', 'done', 'done', 'done'])
     } finally {

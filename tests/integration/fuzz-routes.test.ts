@@ -30,7 +30,7 @@ const ADMINISTRATIVE = /^\/api\/(agents|inboxes|profile|auth|contacts|visitors|s
 
 const server = await TestServer.start()
 const acme = server.acme
-const db = new DbSnapshots(server.dataDir)
+const db = await DbSnapshots.open(server)
 
 const alice = await server.clientFor(acme.alice)
 const customer = await server.customerWrites({ email: 'fuzz@customer.test', name: 'Fuzz Customer' }, 'Please do not break')
@@ -106,7 +106,7 @@ describe('every route, fuzzed from its OpenAPI schema', () => {
 })
 
 async function check(route: Route, request: FuzzRequest): Promise<void> {
-  const before = { tables: db.take(), feed: db.feedHeads() }
+  const before = { tables: await db.take(), feed: await db.feedHeads() }
   const res = await send(withCredentials(route.access, request))
   const seen = tally.get(`${route.method} ${route.path}`) ?? new Map<number, number>()
   seen.set(res.status, (seen.get(res.status) ?? 0) + 1)
@@ -116,8 +116,8 @@ async function check(route: Route, request: FuzzRequest): Promise<void> {
   if (res.status >= 400) {
     expect(res.contentType, label).toMatch(/^application\/json/)
     expect(JSON.parse(res.text), label).toEqual(expect.objectContaining({ error: expect.any(String) }))
-    expect(changedTables(before.tables, db.take()), `tables changed by ${label}`).toEqual([])
-    expect(db.feedHeads(), `feed moved on ${label}`).toEqual(before.feed)
+    expect(changedTables(before.tables, await db.take()), `tables changed by ${label}`).toEqual([])
+    expect(await db.feedHeads(), `feed moved on ${label}`).toEqual(before.feed)
   } else if (request.method !== 'GET') {
     if (ADMINISTRATIVE.test(route.path)) await restoreCredentials()
     await settle()
@@ -183,8 +183,8 @@ async function anyAdminToken(): Promise<string> {
 async function settle(): Promise<void> {
   let previous = ''
   await eventually(
-    () => {
-      const now = JSON.stringify([db.take(), db.feedHeads()])
+    async () => {
+      const now = JSON.stringify([await db.take(), await db.feedHeads()])
       const stable = now === previous
       previous = now
       expect(stable).toBe(true)

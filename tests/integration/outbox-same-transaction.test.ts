@@ -3,7 +3,7 @@ import { existsSync, readdirSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { SEND_JOB } from '../../server/channels/email/outbound-mail.ts'
-import { SqliteStore } from '../../server/store/sqlite/sqlite-store.ts'
+import type { Store } from '../../server/store/types.ts'
 import { WEBHOOK_EVENT_JOB, fanOutJob } from '../../server/webhooks/dispatch.ts'
 import { ConversationState } from '../../shared/project-conversation.ts'
 import type { WebhookWithSecret } from '../../shared/schemas/webhooks.ts'
@@ -11,21 +11,30 @@ import { addEmailInbox, conversationsOf, sendMail, SUPPORT_ADDRESS } from '../su
 import { eventually } from '../support/eventually.ts'
 import { type AgentClient, expectStatus, TestServer } from '../support/server.ts'
 import { WebhookReceiver } from '../support/webhook-receiver.ts'
+import { testSql } from '../support/test-sql.ts'
 
 // The transactional outbox: the jobs a change causes are written in the change's own transaction.
 // A reply is never stored without its mail job (nor a mail job without its reply), a projected status
 // change never without its webhook event job, and the webhook fan-out makes each delivery once.
 
+const refuseMailJobsSqlite = `CREATE TEMP TRIGGER refuse_mail_jobs BEFORE INSERT ON jobs WHEN NEW.kind = '${SEND_JOB}'
+  BEGIN SELECT RAISE(ABORT, 'the job queue is unavailable (test)'); END`
+const refuseMailJobsPg = `CREATE FUNCTION refuse_mail_jobs() RETURNS trigger LANGUAGE plpgsql AS $$
+  BEGIN
+    IF NEW.kind = '${SEND_JOB}' THEN RAISE EXCEPTION 'the job queue is unavailable (test)'; END IF;
+    RETURN NEW;
+  END $$;
+  CREATE TRIGGER refuse_mail_jobs BEFORE INSERT ON jobs FOR EACH ROW EXECUTE FUNCTION refuse_mail_jobs()`
+
 describe('jobs are written in the same transaction as the change that causes them', () => {
   let server: TestServer
   let alice: AgentClient
-  let store: SqliteStore
+  let store: Store
   let receiver: WebhookReceiver
 
   beforeAll(async () => {
     server = await TestServer.start({ env: { WEBHOOK_ALLOW_PRIVATE: '1' } })
     alice = await server.clientFor(server.acme.alice)
-    if (!(server.ctx.store instanceof SqliteStore)) throw new Error('these tests look into the SQLite store')
     store = server.ctx.store
     receiver = await WebhookReceiver.start()
   })
@@ -45,14 +54,12 @@ describe('jobs are written in the same transaction as the change that causes the
     const reply = { id, kind: 'reply' as const, body: 'Your refund is on its way.', basedOnSeq: conversation.lastMessageSeq }
 
     // The queue refuses mail jobs: the insert of the job fails inside the reply's transaction.
-    store.db.exec(
-      `CREATE TEMP TRIGGER refuse_mail_jobs BEFORE INSERT ON jobs WHEN NEW.kind = '${SEND_JOB}'
-       BEGIN SELECT RAISE(ABORT, 'the job queue is unavailable (test)'); END`,
-    )
+    const sql = testSql(store)
+    await sql.exec(sql.backend === 'sqlite' ? refuseMailJobsSqlite : refuseMailJobsPg)
     try {
       expect((await alice.postMessage(conversation.id, reply)).status).toBe(500)
     } finally {
-      store.db.exec('DROP TRIGGER refuse_mail_jobs')
+      await sql.exec(sql.backend === 'sqlite' ? 'DROP TRIGGER refuse_mail_jobs' : 'DROP TRIGGER refuse_mail_jobs ON jobs; DROP FUNCTION refuse_mail_jobs()')
     }
     expect(await store.conversations.getMessage(id)).toBeNull()
     expect((await alice.feedAll()).entries.some((e) => e.kind === 'message' && e.message.id === id)).toBe(false)

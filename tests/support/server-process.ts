@@ -3,6 +3,8 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { freshDatabase, onPostgres } from './test-database.ts'
+import { openStore } from '../../server/store/open-store.ts'
+import type { Store } from '../../server/store/types.ts'
 
 const ROOT = path.resolve(import.meta.dirname, '../..')
 
@@ -84,6 +86,11 @@ export async function startServerProcess(
 }
 
 export const removeDataDir = (dir: string): void => rmSync(dir, { recursive: true, force: true })
+
+/** The database of a stopped server process, opened as its store (for what a crash left behind). */
+export function openStoreOf(dataDir: string): Promise<Store> {
+  return openStore({ dataDir, databaseUrl: databases.get(dataDir) })
+}
 
 // A data dir's PostgreSQL database, kept for restarts on it (its schema is dropped with the test file's).
 const databases = new Map<string, string>()
