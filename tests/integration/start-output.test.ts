@@ -1,5 +1,8 @@
+import { spawnSync } from 'node:child_process'
+import path from 'node:path'
 import { afterEach, describe, expect, it } from 'vitest'
 import { removeDataDir, type ServerProcess, startServerProcess } from '../support/server-process.ts'
+import { onPostgres } from '../support/test-database.ts'
 
 // What `npm start` prints (server/main.ts, run as its own process): the first run's setup code and
 // address, and the warning when the demo can be reached from other machines.
@@ -19,6 +22,14 @@ describe('start-up output', () => {
     const code = output.match(/setup code:\s+([A-Z2-9]{4}-[A-Z2-9]{4}-[A-Z2-9]{4})/)?.[1]
     expect(code).toBeDefined()
     expect(output).not.toContain('WARNING')
+    // Which database it runs on; PostgreSQL without REDIS_URL is one process, and says so.
+    if (onPostgres()) {
+      expect(output).toMatch(/\(data: PostgreSQL at [^)]+\)/)
+      expect(output).toContain('PostgreSQL without REDIS_URL: this runs as ONE server process')
+    } else {
+      expect(output).toContain(`(data: SQLite in ${server.dataDir})`)
+      expect(output).not.toContain('REDIS_URL')
+    }
     const res = await fetch(`${server.url}/api/setup`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
@@ -40,4 +51,18 @@ describe('start-up output', () => {
     expect(output).not.toContain('one-time setup code:')
     // Two starts of a separate process, the first seeding the demo workspace.
   }, 150_000)
+
+  it('`npm run serve` without a client build says to build first, and does not start', () => {
+    const root = path.resolve(import.meta.dirname, '../..')
+    const run = spawnSync(process.execPath, ['--import', 'tsx', 'server/serve.ts'], {
+      cwd: root,
+      env: { ...process.env, STATIC_DIR: path.join(root, 'no-such-build'), PORT: '0', SMTP_INBOUND_PORT: '0' },
+      encoding: 'utf8',
+      timeout: 60_000,
+    })
+    expect(run.status).toBe(1)
+    expect(run.stderr).toContain('The client is not built')
+    expect(run.stderr).toContain('npm run build')
+    expect(run.stdout).not.toContain('running at')
+  }, 90_000)
 })
