@@ -15,6 +15,7 @@ import type {
 import { waitingSeqOf } from '../lib/conversation-sort.ts'
 import { type ReadRecord, unreadFlag } from '../lib/unread.ts'
 import type { SearchIndexRecord, SearchPendingRecord } from '../search/records.ts'
+import type { ContactEditRecord } from '../sync/contact-edits.ts'
 
 /** The device's database, one per signed-in agent. Views only read it (through liveQuery); the sync
  *  engine alone writes it. */
@@ -32,6 +33,7 @@ export class InboxDatabase extends Dexie {
   uploads!: Table<UploadRecord, string>
   searchIndex!: Table<SearchIndexRecord, string>
   searchPending!: Table<SearchPendingRecord, number>
+  contactEdits!: Table<ContactEditRecord, string>
   reads!: Table<ReadRecord, string>
 
   constructor(name: string) {
@@ -100,6 +102,10 @@ export class InboxDatabase extends Dexie {
         // engine read it again from the start (engine.ts rereadIfNewKinds), marks included.
         if (await tx.table<MetaRecord, string>('meta').get('feedKinds')) await tx.table('meta').put({ key: 'feedKinds', value: [] })
       })
+    this.version(9).stores({
+      // The agent's edits of contacts' custom attributes, until the server has them (contact-edits.ts).
+      contactEdits: 'id, contactId, state',
+    })
   }
 }
 

@@ -6,6 +6,7 @@ import type { InboxDatabase } from '../db/database.ts'
 import { DocSync, type Me } from './docs.ts'
 import { FeedSync } from './feed.ts'
 import { OutboxSender } from './outbox.ts'
+import { ContactEditSender } from './contact-edits.ts'
 import { ReadMarkSender } from './reads.ts'
 import { KNOWN_KINDS } from './feed-parse.ts'
 import { readMeta } from '../db/database.ts'
@@ -24,6 +25,7 @@ export interface EngineEvents {
 export class SyncEngine {
   readonly docs: DocSync
   readonly outbox: OutboxSender
+  private readonly contactEdits: ContactEditSender
   private readonly reads: ReadMarkSender
   private readonly feed: FeedSync
   private online = false
@@ -40,6 +42,7 @@ export class SyncEngine {
   ) {
     this.docs = new DocSync(db, me, () => this.schedulePush())
     this.outbox = new OutboxSender(db)
+    this.contactEdits = new ContactEditSender(db)
     this.reads = new ReadMarkSender(db)
     this.feed = new FeedSync(db, {
       onConnection: (online) => this.setOnline(online),
@@ -81,6 +84,10 @@ export class SyncEngine {
       liveQuery(() => this.db.docs.where('dirty').equals(1).count()).subscribe((n) => {
         if (n > 0) this.schedulePush()
       }),
+      // Contact attribute edits made on any tab, offline too.
+      liveQuery(() => this.db.contactEdits.where('state').equals('waiting').count()).subscribe((n) => {
+        if (n > 0 && this.online) void this.flushContactEdits()
+      }),
       // Read marks: any tab writes them, the leader sends them (the newest per conversation only).
       liveQuery(() => this.db.reads.where('pending').equals(1).count()).subscribe((n) => {
         if (n > 0 && this.online) void this.flushReads()
@@ -119,6 +126,7 @@ export class SyncEngine {
     if (!online) void this.db.presence.clear()
     if (online) {
       void this.flushOutbox()
+      void this.flushContactEdits()
       void this.flushReads()
       this.schedulePush(0)
     }
@@ -169,6 +177,14 @@ export class SyncEngine {
       await this.reads.flush()
     } catch {
       // Unreachable: the marks stay pending; the next reconnect sends them.
+    }
+  }
+
+  private async flushContactEdits(): Promise<void> {
+    try {
+      await this.contactEdits.flush()
+    } catch {
+      // Unreachable: the edits wait; the next reconnect sends them.
     }
   }
 

@@ -1,5 +1,6 @@
 import type { Component } from 'vue'
 import AgentsSettings from './AgentsSettings.vue'
+import AttributesSettings from './AttributesSettings.vue'
 import CannedResponsesSettings from './CannedResponsesSettings.vue'
 import InboxesSettings from './InboxesSettings.vue'
 import ProfileSettings from './ProfileSettings.vue'
@@ -24,6 +25,7 @@ export const settingsSections: SettingsSection[] = [
   { id: 'inboxes', title: 'Inboxes', component: InboxesSettings, admin: true, aliases: ['channels'] },
   { id: 'agents', title: 'Agents', component: AgentsSettings, admin: true },
   { id: 'teams', title: 'Teams', component: TeamsSettings, admin: true },
+  { id: 'attributes', title: 'Attributes', component: AttributesSettings, admin: true },
   { id: 'webhooks', title: 'Webhooks', component: WebhooksSettings, admin: true },
 ]
 
