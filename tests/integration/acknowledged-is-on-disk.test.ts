@@ -61,7 +61,7 @@ describe('acknowledged means on disk', () => {
     if (!(store instanceof SqliteStore)) {
       return committedOnDiskByPostgres(async () => {
         await sendMail(server.ctx.email.inboundPort!, { from: 'pat@customer.test', to: SUPPORT_ADDRESS, subject: 'Disk', text: 'Kept?' })
-        expect(await testSql(store).rows("SELECT body FROM messages WHERE body LIKE 'Kept?%'")).toHaveLength(1)
+        expect(await testSql(store).rows('SELECT body FROM messages WHERE body LIKE ?', ['Kept?%'])).toHaveLength(1)
       })
     }
     const walSync = store.walSync!
