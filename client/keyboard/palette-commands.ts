@@ -11,6 +11,8 @@ export type PaletteEffect =
   | { type: 'canned'; cannedId: string }
   | { type: 'shortcuts' }
   | { type: 'search' }
+  /** The agent's own read mark goes back below the newest customer message (issue 12). */
+  | { type: 'unread' }
 
 export interface PaletteCommand {
   id: string
@@ -27,6 +29,9 @@ export interface PaletteSource {
     assigneeId: string | null
     teamId: string | null
     labels: readonly string[]
+    /** Offered "Mark as unread" when the customer wrote and the agent has read it. */
+    lastCustomerMessageSeq?: number
+    unread?: 0 | 1
   } | null
   meId: string
   agents: readonly { id: string; name: string; active: boolean }[]
@@ -61,6 +66,7 @@ export function paletteCommands(src: PaletteSource): PaletteCommand[] {
     if (t.id !== c.teamId) out.push({ id: `team-${t.id}`, label: `Team: ${t.name}`, effect: { type: 'team', teamId: t.id } })
   }
   if (c.teamId !== null) out.push({ id: 'no-team', label: 'Team: No team', effect: { type: 'team', teamId: null } })
+  if ((c.lastCustomerMessageSeq ?? 0) > 0 && c.unread === 0) out.push({ id: 'unread', label: 'Mark as unread', effect: { type: 'unread' } })
   for (const k of src.canned) out.push({ id: `canned-${k.id}`, label: `Canned response /${k.shortCode}`, detail: k.preview, effect: { type: 'canned', cannedId: k.id } })
   const matched = filterCommands([...out, ...general], src.query)
   // "Add label" takes the typed text as the label: it is offered once there is one to add.

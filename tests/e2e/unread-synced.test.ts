@@ -92,6 +92,21 @@ describe('unread, synced across one agent’s devices', () => {
     await tablet.getByRole('link', { name: /^Uma Unread/ }).waitFor()
   })
 
+  it('"Mark as unread" from the command palette makes it unread on the other device too', async () => {
+    // Clicked away from the reply box, so the shortcut reaches the app rather than a text field.
+    await laptop.getByRole('heading', { name: 'Uma Unread' }).click()
+    await laptop.keyboard.press('Control+k')
+    const palette = laptop.getByRole('dialog', { name: 'Command palette' })
+    await palette.getByRole('combobox', { name: 'Search actions' }).pressSequentially('mark as unr')
+    await expect.poll(() => palette.getByRole('option', { name: 'Mark as unread' }).getAttribute('aria-selected')).toBe('true')
+    await laptop.keyboard.press('Enter')
+    await palette.waitFor({ state: 'detached' })
+    for (const page of [laptop, tablet]) {
+      await page.getByRole('link', { name: /^Unread: .*Uma Unread/ }).waitFor()
+      await page.getByRole('tab', { name: 'Open, 1 unread' }).waitFor()
+    }
+  })
+
   it('read state is per agent: Bob still sees it unread', async () => {
     const bob = (await signedInAgent(browser, server.url, 'bob@example.com', 'demo-password')).page
     await bob.getByRole('link', { name: /^Unread: .*Uma Unread/ }).waitFor({ timeout: 20_000 })

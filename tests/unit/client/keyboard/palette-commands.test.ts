@@ -33,6 +33,14 @@ describe('paletteCommands', () => {
     ])
   })
 
+  it('offers "Mark as unread" once the customer wrote and the agent read it', () => {
+    const conversation = { ...base.conversation!, lastCustomerMessageSeq: 7 }
+    expect(labels({ ...base, conversation: { ...conversation, unread: 0 } })).toContain('Mark as unread')
+    expect(labels({ ...base, conversation: { ...conversation, unread: 1 } })).not.toContain('Mark as unread')
+    expect(labels({ ...base, conversation: { ...conversation, lastCustomerMessageSeq: 0, unread: 0 } })).not.toContain('Mark as unread')
+    expect(paletteCommands({ ...base, conversation: { ...conversation, unread: 0 }, query: 'as unr' }).map((c) => c.effect)).toEqual([{ type: 'unread' }, { type: 'label', label: 'as unr' }])
+  })
+
   it('offers Reopen on a resolved one, Unassign and No team once set', () => {
     const got = labels({ ...base, conversation: { status: 'resolved', assigneeId: 'me', teamId: 't1', labels: [] } })
     expect(got).toContain('Reopen')
