@@ -108,9 +108,10 @@ describe('two processes, one service', () => {
   })
 
   it('the send guard on B holds a reply when the customer wrote through A meanwhile', async () => {
-    const { conversationId } = await customerWrites({ url: b.url, apiToken: cluster.apiToken }, { name: 'Di Guard', email: `di.${randomUUID()}@example.net` }, 'First')
+    const di = { name: 'Di Guard', email: `di.${randomUUID()}@example.net` }
+    const { conversationId } = await customerWrites({ url: b.url, apiToken: cluster.apiToken }, di, 'First')
     const seen = (await conversation(b, bobToken, conversationId)).conversation.lastMessageSeq
-    const late = await customerWrites({ url: a.url, apiToken: cluster.apiToken }, { name: 'Di Guard', email: 'ignored@example.net' }, 'Actually, one more thing', conversationId)
+    const late = await customerWrites({ url: a.url, apiToken: cluster.apiToken }, di, 'Actually, one more thing', conversationId)
     const held = await call<{ error: string; messages: Message[] }>(b, bobToken, `/api/conversations/${conversationId}/messages`, {
       json: { id: randomUUID(), kind: 'reply', body: 'Done!', basedOnSeq: seen },
     })

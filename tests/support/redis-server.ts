@@ -30,6 +30,8 @@ export async function startOwnRedis(): Promise<OwnRedis> {
     const deadline = Date.now() + 10_000
     for (;;) {
       const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null })
+      // The refusal is handled below; without a listener ioredis also prints it as unhandled.
+      probe.on('error', () => undefined)
       try {
         await probe.connect()
         await probe.ping()
