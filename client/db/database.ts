@@ -96,7 +96,7 @@ export class InboxDatabase extends Dexie {
           .table<ConversationRecord, string>('conversations')
           .toCollection()
           .modify((row) => {
-            row.unread = unreadFlag(row.lastCustomerMessageSeq, null)
+            row.unread = unreadFlag(row, null)
           })
         // The feed was read before this version stored read marks: an empty kinds list makes the sync
         // engine read it again from the start (engine.ts rereadIfNewKinds), marks included.

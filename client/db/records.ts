@@ -100,7 +100,7 @@ export const toConversationRecord = (row: ConversationRow & { unread?: 0 | 1 }, 
   ...row,
   assignee: row.assigneeId ?? '',
   waitingSeq: waitingSeqOf(row),
-  unread: seenSeq === undefined && row.unread !== undefined ? row.unread : unreadFlag(row.lastCustomerMessageSeq, seenSeq),
+  unread: seenSeq === undefined && row.unread !== undefined ? row.unread : unreadFlag(row, seenSeq),
 })
 
 /** A canned response, as the feed delivers it (kept on the device: available offline). */

@@ -1,9 +1,13 @@
+import type { ConversationRow } from '../../shared/schemas/conversation.ts'
 import type { ReadMark } from '../../shared/schemas/notifications.ts'
+import { isWaiting } from './conversation-sort.ts'
 
 // Unread (issue 12): a conversation is unread to the agent while its newest customer message is
-// newer than the agent's read mark. A conversation the agent has no mark for counts as unread when it
-// has any customer message at all: the same rule on every device of the agent, whatever each device
-// synced first (a "newer than this device's first sync" rule would disagree between devices).
+// newer than the agent's read mark. A conversation the agent has no mark for (one from before read
+// marks existed, or one they never opened) is unread while its customer waits for an answer: what a
+// colleague already answered is not news, and a new account's history does not all start unread.
+// The rule reads only the row's facts, so every device of the agent agrees (a "newer than this
+// device's first sync" rule would not).
 
 /** The device's copy of the agent's read mark in one conversation. `pending` (0/1, indexable): the
  *  server has not stored it yet; only the newest per conversation is kept, so a burst of reads sends
@@ -18,12 +22,14 @@ export interface ReadRecord {
   version: number
 }
 
-export const isUnread = (lastCustomerMessageSeq: number, seenSeq: number | null | undefined): boolean =>
-  lastCustomerMessageSeq > (seenSeq ?? 0)
+type Facts = Pick<ConversationRow, 'lastCustomerMessageSeq' | 'lastVisibleSeq'>
+
+/** `seenSeq`: the agent's read mark, null (or undefined) when they have none. */
+export const isUnread = (row: Facts, seenSeq: number | null | undefined): boolean =>
+  seenSeq === null || seenSeq === undefined ? isWaiting(row) : row.lastCustomerMessageSeq > seenSeq
 
 /** The indexed form (IndexedDB cannot index booleans). */
-export const unreadFlag = (lastCustomerMessageSeq: number, seenSeq: number | null | undefined): 0 | 1 =>
-  isUnread(lastCustomerMessageSeq, seenSeq) ? 1 : 0
+export const unreadFlag = (row: Facts, seenSeq: number | null | undefined): 0 | 1 => (isUnread(row, seenSeq) ? 1 : 0)
 
 /** The agent read the conversation up to `seenSeq`: the new record, or null when that changes nothing
  *  (a mark never moves back by reading). */

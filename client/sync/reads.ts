@@ -11,7 +11,7 @@ import { type ReadRecord, acknowledged, markedUnread, readUpTo, unreadFlag, with
 async function store(db: InboxDatabase, record: ReadRecord): Promise<void> {
   await db.reads.put(record)
   const row = await db.conversations.get(record.conversationId)
-  const unread = row ? unreadFlag(row.lastCustomerMessageSeq, record.seenSeq) : 0
+  const unread = row ? unreadFlag(row, record.seenSeq) : 0
   if (row && row.unread !== unread) await db.conversations.update(row.id, { unread })
 }
 

@@ -5,15 +5,22 @@ const id = '00000000-0000-4000-8000-000000000001'
 const agentId = '00000000-0000-4000-8000-0000000000a1'
 const record = (over: Partial<ReadRecord> = {}): ReadRecord => ({ conversationId: id, seenSeq: 10, at: 1, pending: 0, exact: false, version: 1, ...over })
 const mark = (seenSeq: number, at = 5) => ({ agentId, conversationId: id, seenSeq, at })
+const facts = (lastCustomerMessageSeq: number, lastVisibleSeq = lastCustomerMessageSeq) => ({ lastCustomerMessageSeq, lastVisibleSeq })
 
 describe('unread', () => {
-  it('is a customer message newer than the mark; with no mark, any customer message', () => {
-    expect(isUnread(12, 10)).toBe(true)
-    expect(isUnread(10, 10)).toBe(false)
-    expect(isUnread(3, null)).toBe(true)
-    expect(isUnread(0, null)).toBe(false)
-    expect(unreadFlag(12, 10)).toBe(1)
-    expect(unreadFlag(0, undefined)).toBe(0)
+  it('is a customer message newer than the mark, whoever answered it', () => {
+    expect(isUnread(facts(12), 10)).toBe(true)
+    expect(isUnread(facts(12, 15), 10)).toBe(true)
+    expect(isUnread(facts(10), 10)).toBe(false)
+    expect(unreadFlag(facts(12), 10)).toBe(1)
+    expect(unreadFlag(facts(10, 12), 10)).toBe(0)
+  })
+
+  it('with no mark, is a customer waiting for an answer', () => {
+    expect(isUnread(facts(3), null)).toBe(true)
+    expect(isUnread(facts(3, 5), null)).toBe(false)
+    expect(isUnread(facts(0), undefined)).toBe(false)
+    expect(unreadFlag(facts(0, 4), null)).toBe(0)
   })
 })
 
@@ -31,7 +38,7 @@ describe('reading', () => {
 
   it('"Mark as unread" sets it just below the newest customer message, exactly', () => {
     expect(markedUnread(record({ seenSeq: 20 }), id, 20, 9)).toEqual({ conversationId: id, seenSeq: 19, at: 9, pending: 1, exact: true, version: 2 })
-    expect(isUnread(20, markedUnread(undefined, id, 20, 9).seenSeq)).toBe(true)
+    expect(isUnread(facts(20, 22), markedUnread(undefined, id, 20, 9).seenSeq)).toBe(true)
   })
 })
 

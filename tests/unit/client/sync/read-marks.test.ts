@@ -49,10 +49,16 @@ describe('read marks from the feed', () => {
     expect(await unreadOf(other)).toBe(0)
   })
 
-  it('a conversation without customer messages is never unread', async () => {
-    const id = crypto.randomUUID()
-    await applyFeedEntries(db, [conversationWith(2, id, 0)], 2)
-    expect(await unreadOf(id)).toBe(0)
+  it('without a mark: unread while the customer waits, not once answered, never without customer messages', async () => {
+    const [quiet, answered] = [crypto.randomUUID(), crypto.randomUUID()]
+    await applyFeedEntries(db, [conversationWith(2, quiet, 0)], 2)
+    expect(await unreadOf(quiet)).toBe(0)
+    const facts6 = facts(answered, { lastCustomerMessageSeq: 5, lastMessageSeq: 6, lastVisibleSeq: 6 })
+    await applyFeedEntries(db, [conversationEntry(6, facts6, newDoc(SERVER))], 6)
+    expect(await unreadOf(answered)).toBe(0)
+    // A mark from before the customer's message: it is unread to this agent, whoever answered.
+    await applyFeedEntries(db, [readEntry(7, answered, 2)], 7)
+    expect(await unreadOf(answered)).toBe(1)
   })
 })
 
