@@ -34,6 +34,7 @@ import { ProfileService } from './services/profile.ts'
 import { CredentialLimits } from './services/credential-limits.ts'
 import { FeedService } from './services/feed.ts'
 import { WorkspaceService } from './services/workspace.ts'
+import { PushService } from './push/push-service.ts'
 import { Cluster } from './cluster/cluster.ts'
 import { InProcessRelay, type Relay } from './cluster/relay.ts'
 import { ReadService } from './services/reads.ts'
@@ -81,6 +82,8 @@ export interface AppContext {
   feed: FeedService
   /** The signed-in agent's account, agents, teams and inboxes. */
   workspace: WorkspaceService
+  /** Web Push: the VAPID key, agents' browser subscriptions, and pushing a notification to them. */
+  push: PushService
   cluster: Cluster
   /** Each agent's read position per conversation (issue 12). */
   reads: ReadService
@@ -162,10 +165,16 @@ export function createContext(config: Config, store: Store, clock: Clock, relay:
     ),
     feed: new FeedService(store),
     workspace: new WorkspaceService(store),
+    push: new PushService(store.push, clock, {
+      ...config.push,
+      timeoutMs: config.webhooks.timeoutMs,
+      allowPrivate: config.webhooks.allowPrivate,
+    }),
     reads: new ReadService(store, conversations, publish, clock),
     cluster,
   } satisfies AppContext)
   ctx.webhooks.connect(ctx.outbox, ctx.jobs)
+  ctx.push.connect(ctx.jobs)
   cluster.connect(ctx)
   return ctx
 }

@@ -34,6 +34,12 @@ const Env = z.object({
   WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(1).default(10_000),
   /** 1: webhooks may target private, loopback and link-local addresses (receivers inside your network). */
   WEBHOOK_ALLOW_PRIVATE: z.enum(['0', '1']).default('0'),
+  /** Web Push's VAPID key pair (base64url, as `web-push generate-vapid-keys` prints them); unset, one is
+   *  made on first use and kept in the database. The subject (mailto: or https:) is how a push service
+   *  reaches the operator. */
+  VAPID_PUBLIC_KEY: z.string().regex(/^[A-Za-z0-9_-]{87}$/, 'a base64url P-256 public key').optional(),
+  VAPID_PRIVATE_KEY: z.string().regex(/^[A-Za-z0-9_-]{43}$/, 'a base64url P-256 private key').optional(),
+  VAPID_SUBJECT: z.string().regex(/^(mailto:[^\s@]+@[^\s@]+|https:\/\/\S+)$/, 'a mailto: or https: URL').default('mailto:push@support-inbox.invalid'),
   /** Sending a reply by email: attempts before it is given up (and said in the timeline), and the
    *  first retry's scale (doubling, full jitter, at most 10 minutes apart). */
   MAIL_MAX_ATTEMPTS: z.coerce.number().int().min(1).max(50).default(12),
@@ -68,6 +74,9 @@ export interface Config {
   smtpUrl: string | undefined
   mailFromName: string | undefined
   webhooks: { maxAttempts: number; retryBaseMs: number; timeoutMs: number; allowPrivate: boolean }
+  /** Web Push: fixed VAPID keys (else kept in the database) and the subject. Push services are reached
+   *  under the webhooks' address policy (webhooks.allowPrivate). */
+  push: { vapid: { publicKey: string; privateKey: string } | null; subject: string }
   mailRetries: { maxAttempts: number; retryBaseMs: number }
   /** Reverse proxies trusted to set X-Forwarded-For / -Proto (server/http/client-address.ts). */
   trustProxy: number
@@ -81,6 +90,8 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
     throw new Error(`Invalid configuration: ${problems}`)
   }
   const e = parsed.data
+  if ((e.VAPID_PUBLIC_KEY === undefined) !== (e.VAPID_PRIVATE_KEY === undefined))
+    throw new Error('Invalid configuration: VAPID_PUBLIC_KEY and VAPID_PRIVATE_KEY are set together or not at all')
   return {
     port: e.PORT,
     host: e.HOST,
@@ -103,6 +114,10 @@ export function configFromEnv(env: NodeJS.ProcessEnv): Config {
       allowPrivate: e.WEBHOOK_ALLOW_PRIVATE === '1',
     },
     mailRetries: { maxAttempts: e.MAIL_MAX_ATTEMPTS, retryBaseMs: e.MAIL_RETRY_BASE_MS },
+    push: {
+      vapid: e.VAPID_PUBLIC_KEY && e.VAPID_PRIVATE_KEY ? { publicKey: e.VAPID_PUBLIC_KEY, privateKey: e.VAPID_PRIVATE_KEY } : null,
+      subject: e.VAPID_SUBJECT,
+    },
     trustProxy: e.TRUST_PROXY,
     signInLimits: {
       perAddress: e.SIGN_IN_FAILURES_PER_ADDRESS,

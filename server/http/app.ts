@@ -24,6 +24,7 @@ import { agentRoutes } from '../routes/agents.ts'
 import { teamRoutes } from '../routes/teams.ts'
 import { inboxRoutes } from '../routes/inboxes.ts'
 import { profileRoutes } from '../routes/profile.ts'
+import { pushRoutes } from '../routes/push.ts'
 import { attributeRoutes } from '../routes/attributes.ts'
 import { readRoutes } from '../routes/reads.ts'
 import type { HttpEnv } from './env.ts'
@@ -90,6 +91,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   attributeRoutes(app, ctx)
   inboxRoutes(app, ctx)
   profileRoutes(app, ctx)
+  pushRoutes(app, ctx)
   workspaceRoutes(app, ctx)
   feedRoutes(app, ctx)
   conversationRoutes(app, ctx)

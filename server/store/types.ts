@@ -14,6 +14,7 @@ import type { ContactStore } from './contacts.ts'
 import type { ConversationStore } from './conversations.ts'
 import type { FeedStore } from './feed.ts'
 import type { DocStore } from './docs.ts'
+import type { PushStore } from './push.ts'
 import type { AttributeStore } from './attributes.ts'
 import type { ReadStore } from './reads.ts'
 import type { LeaseStore } from './leases.ts'
@@ -52,6 +53,8 @@ export interface Store {
   readonly visitors: VisitorStore
   /** Agents' password hashes (upgraded after sign-in when their parameters are weaker than today's). */
   readonly passwords: PasswordStore
+  /** Web Push: the VAPID key pair and agents' browser subscriptions. */
+  readonly push: PushStore
   /** Contact custom attributes: the definitions (in the `directory` entry) and contacts' values (`contact` entries). */
   readonly attributes: AttributeStore
   /** Each agent's read position per conversation (every change is a `read` entry for that agent alone). */

@@ -19,7 +19,7 @@ export interface PostOptions {
  * separate undici dependency. No pooled connections: each attempt connects to the address it checked.
  * A redirect is not followed: the signed body goes only to the URL the account chose.
  */
-export function postJson(target: string, headers: Record<string, string>, body: string, options: PostOptions): Promise<PostOutcome> {
+export function postJson(target: string, headers: Record<string, string>, body: string | Uint8Array, options: PostOptions): Promise<PostOutcome> {
   const url = new URL(target)
   const literal = literalAddress(url)
   // A literal address never goes through lookup: it is judged here, before any connection.

@@ -1,6 +1,7 @@
 import type { Store } from '../types.ts'
 import { PgDb, type PgOptions, quoteIdent } from './pg-db.ts'
 import { pgMigrations } from './migrations.ts'
+import { PgPushStore } from './push.ts'
 import { PgAttributeStore } from './attributes.ts'
 import { publishDirectory } from './directory-entry.ts'
 import { PgReadStore } from './reads.ts'
@@ -79,6 +80,7 @@ export class PgStore implements Store {
   readonly attributes: Store['attributes']
   readonly reads: Store['reads']
   readonly leases: Store['leases']
+  readonly push: Store['push']
 
   constructor(readonly db: PgDb) {
     this.jobs = new PgJobStore(db)
@@ -98,6 +100,7 @@ export class PgStore implements Store {
     this.attributes = new PgAttributeStore(db, publishDirectory)
     this.reads = new PgReadStore(db)
     this.leases = new PgLeaseStore(db)
+    this.push = new PgPushStore(db)
   }
 
   durable(): Promise<void> {

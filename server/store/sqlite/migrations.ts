@@ -328,4 +328,23 @@ export const migrations: string[] = [
     until INTEGER NOT NULL
   );
   `,
+  // Web Push (issue 12): the deployment's VAPID key pair (one row), and each agent's browser subscriptions.
+  `
+  CREATE TABLE vapid_keys (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    public_key TEXT NOT NULL,
+    private_key TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE TABLE push_subscriptions (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    agent_id TEXT NOT NULL,
+    endpoint TEXT NOT NULL UNIQUE,
+    p256dh TEXT NOT NULL,
+    auth TEXT NOT NULL,
+    created_at INTEGER NOT NULL
+  );
+  CREATE INDEX push_subscriptions_agent ON push_subscriptions (agent_id);
+  `,
 ]

@@ -15,6 +15,7 @@ import { SqliteContactStore } from './contacts.ts'
 import { SqliteConversationStore } from './conversations.ts'
 import { SqliteFeedStore } from './feed.ts'
 import { SqliteDocStore } from './docs.ts'
+import { SqlitePushStore } from './push.ts'
 import { SqliteAttributeStore } from './attributes.ts'
 import { SqliteReadStore } from './reads.ts'
 import { SqliteLeaseStore } from './leases.ts'
@@ -70,6 +71,7 @@ export class SqliteStore implements Store {
   readonly sessions: SqliteSessionStore
   readonly visitors: SqliteVisitorStore
   readonly passwords: SqlitePasswordStore
+  readonly push: SqlitePushStore
   readonly attributes: SqliteAttributeStore
   readonly reads: SqliteReadStore
   readonly leases: SqliteLeaseStore
@@ -95,6 +97,7 @@ export class SqliteStore implements Store {
     this.sessions = new SqliteSessionStore(db, statements)
     this.visitors = new SqliteVisitorStore(db, feed.appendFeed)
     this.passwords = new SqlitePasswordStore(db)
+    this.push = new SqlitePushStore(db)
     this.attributes = new SqliteAttributeStore(db, feed.appendFeed, (accountId) => this.admin.published(accountId))
     this.reads = new SqliteReadStore(statements, feed)
     this.leases = new SqliteLeaseStore(db)
