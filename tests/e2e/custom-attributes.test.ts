@@ -61,7 +61,9 @@ describe('contact custom attributes', () => {
     for (const [label, type] of [
       ['VIP', 'Checkbox'],
       ['Seats', 'Number'],
-    ]) {
+      ['Renewal date', 'Date'],
+      ['CRM record', 'Link'],
+    ] as const) {
       await form.getByLabel('Label').fill(label)
       await form.getByLabel('Type').selectOption({ label: type })
       await form.getByRole('button', { name: 'Add attribute' }).click()
@@ -122,10 +124,22 @@ describe('contact custom attributes', () => {
     await expect.poll(() => panel(carol).getByRole('checkbox', { name: 'VIP' }).isChecked(), { timeout: 30_000 }).toBe(true)
     await expect.poll(() => panel(carol).getByRole('spinbutton', { name: 'Seats' }).inputValue(), { timeout: 30_000 }).toBe('25')
 
-    // Carol's edit reaches Bob live; a wrong value is refused on the spot, never queued.
+    // Carol's edits reach Bob live; a link is shown as a link once saved.
     await panel(carol).getByRole('spinbutton', { name: 'Seats' }).fill('30')
     await panel(carol).getByRole('spinbutton', { name: 'Seats' }).press('Enter')
+    await panel(carol).getByRole('button', { name: 'Edit CRM record' }).click()
+    const crm = panel(carol).getByRole('textbox', { name: 'CRM record' })
+    await crm.fill('javascript:alert(1)')
+    await crm.press('Enter')
+    await panel(carol).getByRole('alert').getByText('CRM record must be an http(s) link').waitFor()
+    await crm.fill('https://crm.example.com/accounts/vera')
+    await crm.press('Enter')
+    await panel(carol).getByRole('link', { name: 'https://crm.example.com/accounts/vera' }).waitFor()
+    await panel(carol).getByLabel('Renewal date').fill('2027-03-31')
+    await panel(carol).getByLabel('Renewal date').press('Enter')
     await expect.poll(() => panel(bob).getByRole('spinbutton', { name: 'Seats' }).inputValue(), { timeout: 30_000 }).toBe('30')
+    await panel(bob).getByRole('link', { name: 'https://crm.example.com/accounts/vera' }).waitFor({ timeout: 30_000 })
+    await expect.poll(() => panel(bob).getByLabel('Renewal date').inputValue(), { timeout: 30_000 }).toBe('2027-03-31')
     expect(await panel(bob).getByRole('checkbox', { name: 'VIP' }).isChecked()).toBe(true)
     if (shots) {
       await carol.screenshot({ path: `${shots}/customer-attributes-tablet.png` })
