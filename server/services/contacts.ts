@@ -23,7 +23,20 @@ export class ContactService {
       const existing = await this.store.contacts.findContactByEmail(accountId, email)
       if (existing) return existing
     }
-    const contact: Contact = {
+    const contact = this.newContact(accountId, input, email)
+    if (email) {
+      // Another channel (or process) may be making this address's contact right now: the store
+      // inserts only if it is still missing, as one step.
+      const { contact: stored, entries } = await this.store.contacts.insertContactUnlessEmailTaken({ ...contact, email })
+      this.publish(accountId, entries)
+      return stored
+    }
+    this.publish(accountId, await this.store.contacts.insertContact(contact))
+    return contact
+  }
+
+  private newContact(accountId: string, input: ContactInput, email: string | undefined): Contact {
+    return {
       id: this.clock.id(),
       accountId,
       name: input.name ?? email?.split('@')[0] ?? 'Visitor',
@@ -31,7 +44,5 @@ export class ContactService {
       attributes: input.attributes ?? {},
       createdAt: this.clock.now(),
     }
-    this.publish(accountId, await this.store.contacts.insertContact(contact))
-    return contact
   }
 }

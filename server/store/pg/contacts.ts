@@ -35,6 +35,21 @@ export class PgContactStore implements ContactStore {
     })
   }
 
+  insertContactUnlessEmailTaken(contact: Contact & { email: string }): Promise<{ contact: Contact; entries: FeedEntry[] }> {
+    return this.db.tx(async (sql) => {
+      // No unique index to lean on (widget contacts keep theirs in unverified_email, and older data
+      // may hold duplicates): a lock on the address makes concurrent inserts of it take turns.
+      await sql.run("SELECT pg_advisory_xact_lock(hashtext('support-inbox:contact-email:' || $1 || ':' || lower($2)))", [contact.accountId, contact.email])
+      const taken = await sql.row<ContactColumns>(
+        'SELECT * FROM contacts WHERE account_id = $1 AND lower(email) = lower($2) ORDER BY created_at LIMIT 1',
+        [contact.accountId, contact.email],
+      )
+      if (taken) return { contact: toContact(taken), entries: [] }
+      await insertContactRow(sql, contact)
+      return { contact, entries: [await appendFeed(sql, contact.accountId, contact.id, (seq) => ({ seq, kind: 'contact', contact }))] }
+    })
+  }
+
   async findContactByEmail(accountId: string, email: string): Promise<Contact | null> {
     // lower() on both sides uses the contacts_email index, as SQLite's COLLATE NOCASE column does.
     const r = await this.db.row<ContactColumns>(

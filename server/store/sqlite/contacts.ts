@@ -36,6 +36,19 @@ export class SqliteContactStore implements ContactStore {
     })()
   }
 
+  async insertContactUnlessEmailTaken(contact: Contact & { email: string }): Promise<{ contact: Contact; entries: FeedEntry[] }> {
+    return this.statements.db.transaction(() => {
+      const taken = this.sql('SELECT * FROM contacts WHERE account_id = ? AND email = ? ORDER BY created_at LIMIT 1').get(contact.accountId, contact.email) as
+        | ContactColumns
+        | undefined
+      if (taken) return { contact: toContact(taken), entries: [] }
+      this.sql('INSERT INTO contacts (id, account_id, name, email, unverified_email, attributes, created_at) VALUES (?, ?, ?, ?, ?, ?, ?)')
+        .run(contact.id, contact.accountId, contact.name, contact.email, contact.unverifiedEmail ?? null, JSON.stringify(contact.attributes), contact.createdAt)
+      const seq = this.feed.nextSeq(contact.accountId)
+      return { contact, entries: [this.feed.append(contact.accountId, contact.id, { seq, kind: 'contact', contact })] }
+    })()
+  }
+
   async findContactByEmail(accountId: string, email: string): Promise<Contact | null> {
     const r = this.sql('SELECT * FROM contacts WHERE account_id = ? AND email = ? ORDER BY created_at LIMIT 1')
       .get(accountId, email) as ContactColumns | undefined
