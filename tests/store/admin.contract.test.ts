@@ -192,25 +192,22 @@ describe.each(storeBackends())('admin store ($name)', (backend) => {
     })
 
     it('two processes accepting one invitation at once make one agent', async () => {
-      const twin = await (async () => {
-        // The shared store has no twin handle: a fresh store and its twin on one database.
-        const own = await backend.open()
-        return { own, twin: await own.openTwin() }
-      })()
+      const own = await backend.open()
       try {
-        const store = twin.own.store
+        const twin = await own.openTwin()
+        const store = own.store
         const w = await seedAccount(store)
         const i = invite(w.accountId, w.agentId)
         await store.admin.insertInvitation(i)
-        const ids = [randomUUID(), randomUUID(), randomUUID(), randomUUID()]
+        const ids: string[] = [randomUUID(), randomUUID(), randomUUID(), randomUUID()]
         const results = await Promise.all(
-          ids.map((id, n) => (n % 2 === 0 ? store : twin.twin).admin.acceptInvitation(i.tokenHash, { id, name: `A${n}`, passwordHash: 'p' }, 10)),
+          ids.map((id, n) => (n % 2 === 0 ? store : twin).admin.acceptInvitation(i.tokenHash, { id, name: `A${n}`, passwordHash: 'p' }, 10)),
         )
         expect(results.filter((r) => r.ok)).toHaveLength(1)
         expect(results.filter((r) => !r.ok)).toEqual([{ ok: false, reason: 'gone' }, { ok: false, reason: 'gone' }, { ok: false, reason: 'gone' }])
         expect((await store.admin.agentsWithCreatedAt(w.accountId)).filter((a) => ids.includes(a.id))).toHaveLength(1)
       } finally {
-        await twin.own.close()
+        await own.close()
       }
     })
   })

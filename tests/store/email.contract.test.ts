@@ -80,7 +80,7 @@ describe.each(storeBackends())('email store ($name)', (backend) => {
         id: messageId,
         accountId: w.accountId,
         conversationId: c.id,
-        kind: direction === 'inbound' ? 'incoming' : 'outgoing',
+        kind: direction === 'inbound' ? 'incoming' : 'reply',
         body: `m${i}`,
         authorAgentId: direction === 'inbound' ? null : w.agentId,
         createdAt: 5_000 + i,
