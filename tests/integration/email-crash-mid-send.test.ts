@@ -33,7 +33,7 @@ describe('Email channel: the server is killed in the middle of sending a reply',
   }
 
   // Two starts of the server as its own process: slow on a loaded machine.
-  it('ends with exactly one delivered mail for the reply, and no second different one', { timeout: 90_000 }, async () => {
+  it('ends with exactly one delivered mail for the reply, and no second different one', { timeout: 240_000 }, async () => {
     // The first mail is held unanswered until the server is gone; later ones are accepted.
     sink = await SmtpSink.start((index) => (index === 0 ? 'hold' : 'accept'))
     const env = { SMTP_URL: sink.url }

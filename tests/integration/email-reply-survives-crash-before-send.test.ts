@@ -35,7 +35,7 @@ describe('Email channel: the server is killed after a reply is accepted and befo
     return { status: res.status, body: (await res.json()) as T }
   }
 
-  it('sends the mail of the acknowledged reply exactly once after the restart', { timeout: 90_000 }, async () => {
+  it('sends the mail of the acknowledged reply exactly once after the restart', { timeout: 240_000 }, async () => {
     sink = await SmtpSink.start((index) => (index < MAIL_SLOTS ? 'hold' : 'accept'))
     const env = { SMTP_URL: sink.url }
     server = await startServerProcess({ serveApp: false, env })

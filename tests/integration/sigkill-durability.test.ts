@@ -164,7 +164,8 @@ describe('SIGKILL during a burst of edits', () => {
     apiToken = server.apiToken
     if (!apiToken) throw new Error(`the demo workspace printed no API inbox token:\n${server.output()}`)
     ;[aliceToken, bobToken] = await Promise.all([tokenFor('alice@example.com'), tokenFor('bob@example.com')])
-  })
+    // Seeding the demo workspace: on PostgreSQL on a busy machine, most of a minute.
+  }, 180_000)
   afterEach(async () => {
     closeClients()
     // A round that failed between the kill and the restart leaves the next one a server to talk to.

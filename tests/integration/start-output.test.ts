@@ -36,7 +36,7 @@ describe('start-up output', () => {
       body: JSON.stringify({ code, workspaceName: 'Printed', name: 'Pat', email: 'pat@printed.test', password: 'printed password' }),
     })
     expect(res.status).toBe(201)
-  }, 90_000)
+  }, 240_000)
 
   it('the demo served beyond loopback prints a loud warning; on loopback it does not', async () => {
     server = await startServerProcess({ serveApp: false })
@@ -50,7 +50,7 @@ describe('start-up output', () => {
     expect(output).toContain('DEMO=0')
     expect(output).not.toContain('one-time setup code:')
     // Two starts of a separate process, the first seeding the demo workspace.
-  }, 150_000)
+  }, 300_000)
 
   it('`npm run serve` without a client build says to build first, and does not start', () => {
     const root = path.resolve(import.meta.dirname, '../..')
@@ -64,5 +64,5 @@ describe('start-up output', () => {
     expect(run.stderr).toContain('The client is not built')
     expect(run.stderr).toContain('npm run build')
     expect(run.stdout).not.toContain('running at')
-  }, 90_000)
+  }, 240_000)
 })

@@ -57,7 +57,8 @@ export async function startServerProcess(
   child.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   child.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()))
   const url = await new Promise<string>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 60_000)
+    // Seeding the demo takes a few hundred commits: on PostgreSQL on a busy machine, most of a minute.
+    const timer = setTimeout(() => reject(new Error(`server did not start in time:\n${output}`)), 150_000)
     const check = () => {
       const match = output.match(/running at (http:\/\/[\d.]+:\d+)/)
       if (match) {
