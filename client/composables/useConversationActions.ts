@@ -65,9 +65,10 @@ export function useConversationActions() {
     edit: (id, change) => engine.value!.docs.edit(id, change),
   })
 
-  async function queue(row: ConversationRecord, kind: 'reply' | 'note', body: string, basedOnSeq: number, id = uuid()) {
+  async function queue(row: ConversationRecord, kind: 'reply' | 'note', body: string, basedOnSeq: number, id = uuid(), mentions: string[] = []) {
     // The files chosen in this conversation's composer for this kind of message go with it.
-    await enqueueWithFiles(db.value!, { id, conversationId: row.id, kind, body, basedOnSeq, authorAgentId: me.value!.id }, Date.now())
+    const item = { id, conversationId: row.id, kind, body, basedOnSeq, authorAgentId: me.value!.id, ...(mentions.length ? { mentions } : {}) }
+    await enqueueWithFiles(db.value!, item, Date.now())
   }
 
   return {
@@ -75,7 +76,8 @@ export function useConversationActions() {
     /** A reply carries the seq its author had seen when last editing it (the send guard's basedOnSeq). */
     reply: (row: ConversationRecord, body: string, basedOnSeq: number) => queue(row, 'reply', body, basedOnSeq),
     /** The shared note becomes a note under its draft's id: pressed twice, or by two agents, one note. */
-    note: (row: ConversationRecord, note: { id: string; body: string }) => queue(row, 'note', note.body, row.lastMessageSeq, note.id),
+    note: (row: ConversationRecord, note: { id: string; body: string; mentions?: string[] }) =>
+      queue(row, 'note', note.body, row.lastMessageSeq, note.id, note.mentions),
     retry: (id: string) => engine.value!.outbox.retry(id),
     discard: (id: string) => dropOutboxItem(db.value!, id),
     sendAnyway: (id: string) => engine.value!.outbox.sendAnyway(id),

@@ -16,6 +16,7 @@ import { waitingSeqOf } from '../lib/conversation-sort.ts'
 import { type ReadRecord, unreadFlag } from '../lib/unread.ts'
 import type { SearchIndexRecord, SearchPendingRecord } from '../search/records.ts'
 import type { ContactEditRecord } from '../sync/contact-edits.ts'
+import type { NotificationRecord } from '../sync/notifications.ts'
 
 /** The device's database, one per signed-in agent. Views only read it (through liveQuery); the sync
  *  engine alone writes it. */
@@ -35,6 +36,7 @@ export class InboxDatabase extends Dexie {
   searchPending!: Table<SearchPendingRecord, number>
   contactEdits!: Table<ContactEditRecord, string>
   reads!: Table<ReadRecord, string>
+  notifications!: Table<NotificationRecord, string>
 
   constructor(name: string) {
     super(name)
@@ -106,6 +108,15 @@ export class InboxDatabase extends Dexie {
       // The agent's edits of contacts' custom attributes, until the server has them (contact-edits.ts).
       contactEdits: 'id, contactId, state',
     })
+    this.version(10)
+      .stores({
+        // The agent's notifications (issue 12), newest first; `pending` ones are reads still to be sent.
+        notifications: 'id, createdAt, conversationId, pending',
+      })
+      .upgrade(async (tx) => {
+        // The feed was read before this version stored notifications: read it again from the start.
+        if (await tx.table<MetaRecord, string>('meta').get('feedKinds')) await tx.table('meta').put({ key: 'feedKinds', value: [] })
+      })
   }
 }
 

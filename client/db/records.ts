@@ -49,6 +49,8 @@ export interface OutboxItem {
   force?: boolean
   /** What the send guard answered with, while held. */
   collisions?: MessageRecord[]
+  /** A note's mentioned agents (teams expanded), notified by the server. */
+  mentions?: string[]
 }
 
 /** A reply being written, private to its author and kept on the device. `seenSeq` is the newest

@@ -8,6 +8,7 @@ import { checkWrites, checkWritesTables } from './check-writes.ts'
 import { markForSearch } from '../search/pending.ts'
 import { settleContactEdits } from './contact-edits.ts'
 import { applyReadMarks } from './reads.ts'
+import { applyNotifications } from './notifications.ts'
 
 /**
  * Writes a run of feed entries and the new cursor in one transaction, so the device never holds a
@@ -23,7 +24,7 @@ export async function applyFeedEntries(
   /** Where a history backfill stands after these entries (null: it is done); untouched if absent. */
   backfill?: { after: number; until: number } | null,
 ): Promise<void> {
-  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, db.canned, db.meta, db.searchPending, db.reads, db.contactEdits, ...checkWritesTables(db)]
+  const tables = [db.conversations, db.messages, db.contacts, db.docs, db.outbox, db.uploads, db.canned, db.meta, db.searchPending, db.reads, db.notifications, db.contactEdits, ...checkWritesTables(db)]
   await db.transaction('rw', tables, async () => {
     const conversations = entries.filter((e) => e.kind === 'conversation')
     const stored = await db.docs.bulkGet(conversations.map((e) => e.conversation.id))
@@ -71,6 +72,7 @@ export async function applyFeedEntries(
     ])
     // After the rows: a mark re-derives the unread flag of the row as this page left it.
     await applyReadMarks(db, entries.filter((e) => e.kind === 'read').map((e) => e.read))
+    await applyNotifications(db, entries.filter((e) => e.kind === 'notification').map((e) => e.notification))
     await settleContactEdits(db, entries)
     const contactIds = entries.filter((e) => e.kind === 'contact').map((e) => e.contact.id)
     await markForSearch(db, [...rows.map((r) => r.id), ...messages.map((m) => m.conversationId)], contactIds)

@@ -8,6 +8,7 @@ import { FeedSync } from './feed.ts'
 import { OutboxSender } from './outbox.ts'
 import { ContactEditSender } from './contact-edits.ts'
 import { ReadMarkSender } from './reads.ts'
+import { NotificationReadSender } from './notifications.ts'
 import { KNOWN_KINDS } from './feed-parse.ts'
 import { readMeta } from '../db/database.ts'
 import { api } from '../api/http.ts'
@@ -27,6 +28,7 @@ export class SyncEngine {
   readonly outbox: OutboxSender
   private readonly contactEdits: ContactEditSender
   private readonly reads: ReadMarkSender
+  private readonly notificationReads: NotificationReadSender
   private readonly feed: FeedSync
   private online = false
   private releaseLeadership: (() => void) | null = null
@@ -44,6 +46,7 @@ export class SyncEngine {
     this.outbox = new OutboxSender(db)
     this.contactEdits = new ContactEditSender(db)
     this.reads = new ReadMarkSender(db)
+    this.notificationReads = new NotificationReadSender(db)
     this.feed = new FeedSync(db, {
       onConnection: (online) => this.setOnline(online),
       onProgress: (done, total) => void this.writeConnection(this.online, done >= total ? null : done / total),
@@ -92,6 +95,10 @@ export class SyncEngine {
       liveQuery(() => this.db.reads.where('pending').equals(1).count()).subscribe((n) => {
         if (n > 0 && this.online) void this.flushReads()
       }),
+      // Notifications read on any tab (offline too): the leader tells the server.
+      liveQuery(() => this.db.notifications.where('pending').equals(1).count()).subscribe((n) => {
+        if (n > 0 && this.online) void this.flushNotificationReads()
+      }),
     )
   }
 
@@ -128,6 +135,7 @@ export class SyncEngine {
       void this.flushOutbox()
       void this.flushContactEdits()
       void this.flushReads()
+      void this.flushNotificationReads()
       this.schedulePush(0)
     }
   }
@@ -177,6 +185,14 @@ export class SyncEngine {
       await this.reads.flush()
     } catch {
       // Unreachable: the marks stay pending; the next reconnect sends them.
+    }
+  }
+
+  private async flushNotificationReads(): Promise<void> {
+    try {
+      await this.notificationReads.flush()
+    } catch {
+      // Unreachable: the reads stay pending; the next reconnect sends them.
     }
   }
 

@@ -7,7 +7,7 @@ import { uploadPending } from './uploads.ts'
 /** A 4xx that retrying cannot fix; 401 (signed out), 408 and 429 are worth retrying later. */
 const isRefusal = (status: number): boolean => status >= 400 && status < 500 && ![401, 408, 429].includes(status)
 
-export type NewOutboxItem = Pick<OutboxItem, 'id' | 'conversationId' | 'kind' | 'body' | 'basedOnSeq' | 'authorAgentId'>
+export type NewOutboxItem = Pick<OutboxItem, 'id' | 'conversationId' | 'kind' | 'body' | 'basedOnSeq' | 'authorAgentId' | 'mentions'>
 
 /** Queues a reply or note on the device; it survives reloads until the server's acceptance is in the feed. */
 export async function enqueue(db: InboxDatabase, item: NewOutboxItem, now: number): Promise<void> {
@@ -82,6 +82,7 @@ export class OutboxSender {
           basedOnSeq: item.basedOnSeq,
           force: item.force ?? false,
           ...(attachmentIds.length > 0 ? { attachmentIds } : {}),
+          ...(item.mentions?.length ? { mentions: item.mentions } : {}),
         },
       })
       // Kept as "sent" until its feed entry arrives and replaces it (see applyFeedEntries).
