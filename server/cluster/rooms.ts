@@ -80,7 +80,9 @@ export class RoomRelay implements DocPeers {
     }
     this.rooms.set(live.conversationId, room)
     const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
-      if (origin === relayOrigin) return
+      // Not what came from elsewhere, nor this process timing out states it stopped hearing about
+      // (their own process still renews them).
+      if (origin === relayOrigin || origin === 'timeout') return
       const update = encodeAwarenessUpdate(live.awareness, [...added, ...updated, ...removed])
       this.publish(live, { t: 'awareness', update: Buffer.from(update).toString('base64') })
     }
