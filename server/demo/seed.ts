@@ -1,4 +1,5 @@
 import type { AppContext } from '../app-context.ts'
+import type { NewAttribute } from '../../shared/schemas/attributes.ts'
 import { seedContacts } from './contacts.ts'
 import { seedConversations } from './conversations.ts'
 import { createRng } from './random.ts'
@@ -25,6 +26,14 @@ const DEMO_CANNED = [
     content:
       'Hi {{contact.first_name | there}}, orders ship within 2 business days and you get a tracking link by email as soon as yours leaves us.\n\n{{agent.name}}',
   },
+]
+
+const DEMO_ATTRIBUTES: NewAttribute[] = [
+  { label: 'Plan', type: 'text' },
+  { label: 'Company', type: 'text' },
+  { label: 'City', type: 'text' },
+  { label: 'Customer since', type: 'date' },
+  { label: 'Lifetime value', type: 'number' },
 ]
 
 // Fixed seeds: the demo shows the same customers and histories on every run (times move with the clock).
@@ -54,6 +63,9 @@ export async function seedDemoWorkspace(ctx: AppContext): Promise<DemoCredential
   await seedConversations(ctx, ws, { count: 60, rng: createRng(CONVERSATION_SEED), contacts })
   const alice = ws.agents.find((a) => a.email === 'alice@example.com')!
   for (const canned of DEMO_CANNED) await ctx.canned.create(alice, canned)
+  // The demo customers carry these values (people.ts); vip and seats are left for an administrator to
+  // define in Settings › Attributes, and their values then show at once.
+  for (const attribute of DEMO_ATTRIBUTES) await ctx.attributes.create(ws.accountId, attribute)
   const api = ws.inboxes.find((i) => i.channelType === 'api')!
   return { agentEmails: ws.agents.map((a) => a.email), password: DEMO_PASSWORD, apiInboxToken: api.token }
 }
