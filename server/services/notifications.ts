@@ -77,10 +77,11 @@ export class NotificationService {
       })
     })
     outbox.decide('conversation.assignee_changed', ({ accountId, conversationId, to, by }) => {
-      // Taking a conversation yourself is no news to you.
-      if (to === null || to === by) return []
+      // Taking a conversation yourself is no news to you; nor is the server's own writing (the demo
+      // seed hands out conversations by the dozen, the server's rules only ever clear an assignee).
+      if (to === null || by === null || to === by || by === SYSTEM_AUTHOR) return []
       return this.job(accountId, `assigned:${this.clock.id()}`, {
-        type: 'assigned', agentIds: [to], conversationId, messageId: null, actorId: by === SYSTEM_AUTHOR ? null : by,
+        type: 'assigned', agentIds: [to], conversationId, messageId: null, actorId: by,
       })
     })
   }
