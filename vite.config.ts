@@ -42,6 +42,8 @@ export default defineConfig({
         // The first worker takes charge of the page it installed from, so even a first session keeps
         // working if the network drops; later versions wait for the agent's "Reload".
         clientsClaim: true,
+        // Web Push and notification clicks (client/sw/notifications-sw.ts, built as its own entry below).
+        importScripts: ['notifications-sw.js'],
       },
     }),
   ],
@@ -52,6 +54,16 @@ export default defineConfig({
     // Lazy chunks (the conversation, settings, the search engine, the keyboard dialogs) are all
     // precached by the service worker: an agent offline can open every screen.
     chunkSizeWarningLimit: 700,
+    rollupOptions: {
+      input: {
+        index: fileURLToPath(new URL('./client/index.html', import.meta.url)),
+        // The service worker's notification handlers: a classic script at the root, for importScripts.
+        'notifications-sw': fileURLToPath(new URL('./client/sw/notifications-sw.ts', import.meta.url)),
+      },
+      output: {
+        entryFileNames: (chunk) => (chunk.name === 'notifications-sw' ? 'notifications-sw.js' : 'assets/[name]-[hash].js'),
+      },
+    },
   },
   server: {
     proxy: {

@@ -23,6 +23,7 @@ export const PushKey = z.object({
   /** The deployment's VAPID public key (base64url, uncompressed P-256): pushManager.subscribe's applicationServerKey. */
   publicKey: z.string(),
 })
+export type PushKey = z.infer<typeof PushKey>
 
 /** What a push carries and the service worker shows: `tag` is the notification's id, so the same
  *  notification delivered by the socket and by a push replaces itself instead of showing twice. */
