@@ -9,7 +9,7 @@ const contact = {
 
 describe('reading feed pages', () => {
   it('knows the kinds this version stores', () => {
-    expect([...KNOWN_KINDS].sort()).toEqual(['canned', 'contact', 'conversation', 'directory', 'message'])
+    expect([...KNOWN_KINDS].sort()).toEqual(['canned', 'contact', 'conversation', 'directory', 'message', 'notification', 'read'])
   })
 
   it('leaves out entries of kinds a newer server added, keeping the rest and the page position', () => {
