@@ -28,6 +28,8 @@ const MAX_SUBSCRIPTIONS_PER_AGENT = 20
 /** Web Push for agents: the deployment's public key, each agent's own subscriptions, and sending. */
 export class PushService implements PushSink {
   private readonly keyring: VapidKeyring
+  /** Set by connect(): pushes are jobs of the runner. */
+  private jobs: JobRunner | null = null
 
   constructor(
     private readonly store: PushStore,
@@ -36,8 +38,6 @@ export class PushService implements PushSink {
   ) {
     this.keyring = new VapidKeyring(store, clock, options.vapid)
   }
-
-  private jobs: JobRunner | null = null
 
   connect(jobs: JobRunner): void {
     this.jobs = jobs
