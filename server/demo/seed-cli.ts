@@ -1,18 +1,16 @@
-import { mkdirSync } from 'node:fs'
-import path from 'node:path'
 import { parseArgs } from 'node:util'
 import { createContext } from '../app-context.ts'
 import { configFromEnv } from '../config.ts'
 import { systemClock } from '../services/clock.ts'
-import { openSqliteStore } from '../store/sqlite/sqlite-store.ts'
+import { describeStore, openStore } from '../store/open-store.ts'
 import { seedContacts } from './contacts.ts'
 import { seedConversations } from './conversations.ts'
 import { createRng } from './random.ts'
 import { seedDemoWorkspace } from './seed.ts'
 import type { CreatedWorkspace } from './workspace.ts'
 
-// `npm run seed -- --conversations 10000`: fills the demo workspace in DATA_DIR for measuring (created
-// first if the database is empty). Run it while the server is stopped.
+// `npm run seed -- --conversations 10000`: fills the demo workspace (SQLite in DATA_DIR, or DATABASE_URL)
+// for measuring (created first if the database is empty). Run it while the server is stopped.
 const { values } = parseArgs({
   options: { conversations: { type: 'string', default: '10000' }, contacts: { type: 'string' }, seed: { type: 'string', default: '7' } },
 })
@@ -24,8 +22,7 @@ if (!Number.isInteger(count) || count < 1 || !Number.isInteger(contactCount) || 
 }
 
 const config = configFromEnv(process.env)
-mkdirSync(config.dataDir, { recursive: true })
-const store = openSqliteStore(path.join(config.dataDir, 'inbox.sqlite'))
+const store = await openStore(config)
 const ctx = createContext(config, store, systemClock)
 if ((await store.directory.countAccounts()) === 0) await seedDemoWorkspace(ctx)
 const alice = await store.directory.findAgentByEmail('alice@example.com')
@@ -44,4 +41,4 @@ const result = await seedConversations(ctx, workspace, { count, rng, contacts })
 await ctx.docs.closeAll()
 await store.close()
 const seconds = ((performance.now() - started) / 1000).toFixed(1)
-console.log(`Seeded ${contactCount} contacts, ${result.conversations} conversations, ${result.messages} messages in ${seconds} s (${config.dataDir})`)
+console.log(`Seeded ${contactCount} contacts, ${result.conversations} conversations, ${result.messages} messages in ${seconds} s (${describeStore(config)})`)

@@ -8,8 +8,14 @@ import type { Clock } from './clock.ts'
 import { ConflictError, NotFoundError, ReplyCollisionError } from './errors.ts'
 import { replyCollisions } from '../../shared/send-guard.ts'
 import type { Publish } from './publisher.ts'
+import { KeyedQueue } from './keyed-queue.ts'
 
 export class MessageService {
+  /** Per conversation: a reply's send-guard check and its insert, and every other message's insert,
+   *  one after another. Without it a customer message stored between the check and the insert (the
+   *  awaits are real round trips on PostgreSQL) would let the reply through unseen (DESIGN §4 rule 6). */
+  private readonly inserts = new KeyedQueue()
+
   constructor(
     private readonly store: Store,
     private readonly publish: Publish,
@@ -52,25 +58,31 @@ export class MessageService {
     // A retry of a stored message returns it, collision or not: it was sent already.
     const earlier = await this.store.conversations.getMessage(input.id)
     if (earlier) return this.sameMessage(earlier, agent, conversationId, input)
-    if (input.kind === 'reply' && !input.force) {
+    const guard = async () => {
+      if (input.kind !== 'reply' || input.force) return
       const newer = await this.store.conversations.visibleMessagesAfter(conversationId, input.basedOnSeq)
       const collisions = replyCollisions(newer, input.basedOnSeq, agent.id)
       if (collisions.length > 0) throw new ReplyCollisionError(collisions)
     }
+    await guard()
     const attachments = await this.attachments.forNewMessage(agent.accountId, input.attachmentIds ?? [])
     const mentions = await this.mentionsOf(agent, input)
     const effects = await this.effects({ id: input.id, accountId: agent.accountId, kind: input.kind, conversationId, authorAgentId: agent.id, mentions })
-    const result = await this.store.conversations.insertMessage({
-      ...(mentions ? { mentions } : {}),
-      id: input.id,
-      accountId: agent.accountId,
-      conversationId,
-      kind: input.kind,
-      body: input.body,
-      authorAgentId: agent.id,
-      createdAt: this.clock.now(),
-      attachments,
-      jobs: effects.jobs,
+    const result = await this.inserts.run(conversationId, async () => {
+      // Again, now that no other message of this conversation can be stored until this one is.
+      await guard()
+      return this.store.conversations.insertMessage({
+        ...(mentions ? { mentions } : {}),
+        id: input.id,
+        accountId: agent.accountId,
+        conversationId,
+        kind: input.kind,
+        body: input.body,
+        authorAgentId: agent.id,
+        createdAt: this.clock.now(),
+        attachments,
+        jobs: effects.jobs,
+      })
     })
     if (!result.created) return this.sameMessage(result.message, agent, conversationId, input)
     effects.committed()
@@ -103,7 +115,9 @@ export class MessageService {
 
   private async add(m: Omit<Message, 'seq' | 'createdAt'>): Promise<Message> {
     const effects = await this.effects(m)
-    const result = await this.store.conversations.insertMessage({ ...m, createdAt: this.clock.now(), jobs: effects.jobs })
+    const result = await this.inserts.run(m.conversationId, () =>
+      this.store.conversations.insertMessage({ ...m, createdAt: this.clock.now(), jobs: effects.jobs }),
+    )
     if (!result.created) return result.message
     effects.committed()
     this.announce(result)
