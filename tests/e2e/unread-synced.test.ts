@@ -66,7 +66,7 @@ describe('unread, synced across one agent’s devices', () => {
     ;({ conversationId } = await customerWrites(server, customer, 'Hello? My parcel never arrived.'))
     for (const page of [laptop, tablet]) {
       await page.getByRole('link', { name: /^Unread: .*Uma Unread/ }).waitFor()
-      await page.getByRole('tab', { name: 'Open, 1 unread' }).waitFor()
+      await page.getByRole('tab', { name: 'Open (1 unread)' }).waitFor()
       expect(await nameWeight(page)).toBeGreaterThanOrEqual(700)
       expect(await openTab(page).locator('.unread').textContent()).toBe('1')
     }
@@ -103,7 +103,7 @@ describe('unread, synced across one agent’s devices', () => {
     await palette.waitFor({ state: 'detached' })
     for (const page of [laptop, tablet]) {
       await page.getByRole('link', { name: /^Unread: .*Uma Unread/ }).waitFor()
-      await page.getByRole('tab', { name: 'Open, 1 unread' }).waitFor()
+      await page.getByRole('tab', { name: 'Open (1 unread)' }).waitFor()
     }
   })
 
@@ -116,13 +116,13 @@ describe('unread, synced across one agent’s devices', () => {
   it('read offline on the laptop: at once there, and on the tablet once the server is back', async () => {
     const vic = { email: `vic.${Date.now()}@example.net`, name: 'Vic Offline' }
     await customerWrites(server, vic, 'Are you open on Sundays?')
-    for (const page of [laptop, tablet]) await page.getByRole('tab', { name: 'Open, 2 unread' }).waitFor()
+    for (const page of [laptop, tablet]) await page.getByRole('tab', { name: 'Open (2 unread)' }).waitFor()
     const port = Number(new URL(server.url).port)
     await server.stop()
     await laptop.getByRole('link', { name: /^Unread: .*Vic Offline/ }).click()
     await log(laptop).getByText('Are you open on Sundays?').waitFor()
     await laptop.getByRole('link', { name: /^Vic Offline/ }).waitFor()
-    await laptop.getByRole('tab', { name: 'Open, 1 unread' }).waitFor()
+    await laptop.getByRole('tab', { name: 'Open (1 unread)' }).waitFor()
     // The tablet has not heard of it: the server that would tell it is down.
     expect(await tablet.getByRole('link', { name: /^Unread: .*Vic Offline/ }).count()).toBe(1)
 
@@ -130,6 +130,6 @@ describe('unread, synced across one agent’s devices', () => {
     server = { ...(await startServerProcess({ dataDir: server.dataDir, env: { PORT: String(port) } })), apiToken }
     for (const page of [laptop, tablet]) await page.evaluate(() => window.dispatchEvent(new Event('online')))
     await tablet.getByRole('link', { name: /^Vic Offline/ }).waitFor({ timeout: 30_000 })
-    await tablet.getByRole('tab', { name: 'Open, 1 unread' }).waitFor()
+    await tablet.getByRole('tab', { name: 'Open (1 unread)' }).waitFor()
   })
 })
