@@ -52,6 +52,7 @@ export class Cluster {
   readonly exclusive: Exclusive
   private readonly roomRelay: RoomRelay | null
   private subscribed: Promise<() => void> | null = null
+  private offReconnect: () => void = () => {}
 
   constructor(
     readonly relay: Relay,
@@ -104,10 +105,24 @@ export class Cluster {
     })
     ctx.widget.service.onVisitorContact((visitorId, contact) => publish({ t: 'widget-contact', visitorId, contact }))
     ctx.widget.service.onVisitorsRevoked((visitorIds) => publish({ t: 'widget-revoke', visitorIds: [...visitorIds] }))
+    // Pushes published while Redis was away are lost: an empty push at the feed's head tells every
+    // socket here whether it is behind (a client behind `after` pulls; DESIGN §3).
+    this.offReconnect = this.relay.onReconnect(() => void this.nudgeFeeds(ctx))
     this.subscribed = this.relay.subscribe(BUS, (body) => {
       const parsed = BusMessage.safeParse(body)
       if (parsed.success) this.receive(ctx, parsed.data)
     })
+  }
+
+  private async nudgeFeeds(ctx: AppContext): Promise<void> {
+    for (const accountId of ctx.bus.listening()) {
+      try {
+        const after = await ctx.store.feed.lastSeq(accountId)
+        ctx.bus.deliver(accountId, { type: 'entries', after, entries: [] })
+      } catch (error) {
+        console.error(`feed of ${accountId}: nudge after reconnecting failed`, error)
+      }
+    }
   }
 
   async ready(): Promise<void> {
@@ -147,6 +162,7 @@ export class Cluster {
   }
 
   async close(): Promise<void> {
+    this.offReconnect()
     ;(await this.subscribed)?.()
     this.roomRelay?.close()
     await this.relay.close()

@@ -40,6 +40,11 @@ export class FeedBus {
     for (const listener of this.listeners.get(accountId) ?? []) listener(message)
   }
 
+  /** The accounts with a socket listening on this process. */
+  listening(): string[] {
+    return [...this.listeners.keys()]
+  }
+
   subscribe(accountId: string, listener: FeedListener): () => void {
     let set = this.listeners.get(accountId)
     if (!set) {

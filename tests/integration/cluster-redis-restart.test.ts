@@ -36,10 +36,17 @@ describe('Redis restarted in the middle of a burst', () => {
       await sockets.room(b, conversationId, { token: aliceToken }),
     ]
     const [onA, onB] = clients as [(typeof clients)[0], (typeof clients)[0]]
+    const feed = await sockets.feed(b, { token: bobToken })
+    let replySeq = 0
     const expected: string[] = []
     const pace = () => new Promise((resolve) => setTimeout(resolve, 15))
     for (let i = 0; i < 30; i++) {
-      if (i === 10) await redis.kill()
+      if (i === 10) {
+        await redis.kill()
+        // Its push is lost with Redis: B's feed socket must still learn that it is behind.
+        await a.customerWrites({ email: 'burst@customer.test' }, 'Are you there?')
+        replySeq = await a.ctx.store.feed.lastSeq(a.acme.accountId)
+      }
       if (i === 20) await redis.launch()
       addLabel(onA.doc, `a-${i}`, { by: a.acme.alice.id, at: Date.now() })
       addLabel(onB.doc, `b-${i}`, { by: b.acme.bob.id, at: Date.now() })
@@ -49,6 +56,10 @@ describe('Redis restarted in the middle of a burst', () => {
     }
     expected.sort()
     for (const client of clients) await eventually(() => expect(readLabels(client.doc)).toEqual(expected), { timeout: 15_000 })
+    // After the reconnection, an empty push at the feed's head (at least that message's seq): a client
+    // whose cursor is behind it pulls, even if nothing else is ever pushed.
+    expect(replySeq).toBeGreaterThan(0)
+    await eventually(() => expect(feed.pushes.some((p) => p.entries.length === 0 && p.after >= replySeq)).toBe(true), { timeout: 5_000 })
     const alice = await b.clientFor(b.acme.alice)
     await eventually(async () => expect((await alice.conversation(conversationId)).conversation.labels).toEqual(expected), { timeout: 5_000 })
   })
