@@ -38,6 +38,7 @@ import { PushService } from './push/push-service.ts'
 import { Cluster } from './cluster/cluster.ts'
 import { InProcessRelay, type Relay } from './cluster/relay.ts'
 import { ReadService } from './services/reads.ts'
+import { NotificationService } from './services/notifications.ts'
 
 /** The composition root: every service, wired once. Routes and sockets receive this. */
 export interface AppContext {
@@ -87,6 +88,8 @@ export interface AppContext {
   cluster: Cluster
   /** Each agent's read position per conversation (issue 12). */
   reads: ReadService
+  /** Agents' notifications: mentions, assignments, customer replies (issue 12); `onCreated` for push. */
+  notifications: NotificationService
 }
 
 export function createContext(config: Config, store: Store, clock: Clock, relay: Relay = new InProcessRelay()): AppContext {
@@ -171,9 +174,11 @@ export function createContext(config: Config, store: Store, clock: Clock, relay:
       allowPrivate: config.webhooks.allowPrivate,
     }),
     reads: new ReadService(store, conversations, publish, clock),
+    notifications: new NotificationService(store, publish, clock, directory),
     cluster,
   } satisfies AppContext)
   ctx.webhooks.connect(ctx.outbox, ctx.jobs)
+  ctx.notifications.connect(ctx.outbox, ctx.jobs)
   ctx.push.connect(ctx.jobs)
   cluster.connect(ctx)
   return ctx

@@ -27,6 +27,7 @@ import { profileRoutes } from '../routes/profile.ts'
 import { pushRoutes } from '../routes/push.ts'
 import { attributeRoutes } from '../routes/attributes.ts'
 import { readRoutes } from '../routes/reads.ts'
+import { notificationRoutes } from '../routes/notifications.ts'
 import type { HttpEnv } from './env.ts'
 import { errorResponse, fieldErrors } from './errors.ts'
 import { durableAnswers } from './durable-answers.ts'
@@ -96,6 +97,7 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
   feedRoutes(app, ctx)
   conversationRoutes(app, ctx)
   readRoutes(app, ctx)
+  notificationRoutes(app, ctx)
   docRoutes(app, ctx)
   apiChannelRoutes(app, ctx)
   attachmentRoutes(app, ctx)

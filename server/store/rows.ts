@@ -75,6 +75,8 @@ export interface MessageColumns {
   seq: number
   attachments: string
   sender_verified: number | null
+  /** JSON array of agent ids; NULL (or absent, before the column existed) for none. */
+  mentions?: string | null
 }
 export const toMessage = (r: MessageColumns): Message => ({
   id: r.id,
@@ -87,7 +89,12 @@ export const toMessage = (r: MessageColumns): Message => ({
   seq: r.seq,
   attachments: JSON.parse(r.attachments) as Message['attachments'],
   ...(r.sender_verified === null ? {} : { senderVerified: r.sender_verified === 1 }),
+  ...(r.mentions ? { mentions: JSON.parse(r.mentions) as string[] } : {}),
 })
+
+/** The mentions column's value: NULL for a message that mentions nobody. */
+export const mentionsColumn = (mentions: readonly string[] | undefined): string | null =>
+  mentions && mentions.length > 0 ? JSON.stringify(mentions) : null
 
 export interface ConversationColumns {
   id: string

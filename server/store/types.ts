@@ -17,6 +17,7 @@ import type { DocStore } from './docs.ts'
 import type { PushStore } from './push.ts'
 import type { AttributeStore } from './attributes.ts'
 import type { ReadStore } from './reads.ts'
+import type { NotificationStore } from './notifications.ts'
 import type { LeaseStore } from './leases.ts'
 
 // The one storage interface (DESIGN §2, §6): only implementations of Store speak SQL. It is composed
@@ -59,6 +60,8 @@ export interface Store {
   readonly attributes: AttributeStore
   /** Each agent's read position per conversation (every change is a `read` entry for that agent alone). */
   readonly reads: ReadStore
+  /** Each agent's notifications (every change is a `notification` entry for that agent alone). */
+  readonly notifications: NotificationStore
   /** Named leases: work one process of several runs at a time (snooze wake-ups, compaction). */
   readonly leases: LeaseStore
 

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { Access } from '../../shared/schemas/admin.ts'
 import type { WidgetSession } from '../../shared/schemas/widget.ts'
@@ -76,6 +77,12 @@ describe('role matrix over every route of the OpenAPI document', () => {
     ).attachment.id
     ids.token = (await alice.request<{ tokens: { id: string }[] }>('/api/profile/tokens')).body.tokens[0]!.id
     ids.attribute = expectStatus(await alice.request<{ attribute: { id: string } }>('/api/attributes', { json: { label: 'Matrix', type: 'text' } }), 201).attribute.id
+    // A notification of Bob's (the 'agent' caller), as a mention would make it.
+    ids.notification = randomUUID()
+    await server.ctx.store.notifications.create({
+      id: ids.notification, accountId: acme.accountId, agentId: acme.bob.id, cause: 'matrix', type: 'mention',
+      conversationId: written.conversationId, conversationNumber: 1, actorId: acme.alice.id, messageId: null, createdAt: Date.now(),
+    })
     foreignInboxToken = other.apiInbox.token
     // Mallory's account gets a Website inbox of its own, and a visitor of it.
     const mallorysWebsite = await server.ctx.inboxes.create(other.accountId, { name: 'Web', channelType: 'live_chat' })
@@ -108,6 +115,7 @@ describe('role matrix over every route of the OpenAPI document', () => {
       if (path.startsWith('/api/inboxes/')) return server.acme.apiInbox.id
       if (path.startsWith('/api/profile/tokens/')) return ids.token!
       if (path.startsWith('/api/contacts/')) return ids.contact!
+      if (path.startsWith('/api/notifications/')) return ids.notification!
       if (path.startsWith('/api/attributes/')) return ids.attribute!
       throw new Error(`the matrix does not know what to put in {${name}} of ${path}: teach concretePath`)
     })

@@ -5,6 +5,7 @@ import { PgPushStore } from './push.ts'
 import { PgAttributeStore } from './attributes.ts'
 import { publishDirectory } from './directory-entry.ts'
 import { PgReadStore } from './reads.ts'
+import { PgNotificationStore } from './notifications.ts'
 import { PgLeaseStore } from './leases.ts'
 import { withSessionLock } from './session-lock.ts'
 import { PgJobStore } from './jobs.ts'
@@ -79,6 +80,7 @@ export class PgStore implements Store {
   readonly passwords: Store['passwords']
   readonly attributes: Store['attributes']
   readonly reads: Store['reads']
+  readonly notifications: Store['notifications']
   readonly leases: Store['leases']
   readonly push: Store['push']
 
@@ -99,6 +101,7 @@ export class PgStore implements Store {
     this.passwords = new PgPasswordStore(db)
     this.attributes = new PgAttributeStore(db, publishDirectory)
     this.reads = new PgReadStore(db)
+    this.notifications = new PgNotificationStore(db)
     this.leases = new PgLeaseStore(db)
     this.push = new PgPushStore(db)
   }

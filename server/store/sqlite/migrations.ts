@@ -347,4 +347,24 @@ export const migrations: string[] = [
   );
   CREATE INDEX push_subscriptions_agent ON push_subscriptions (agent_id);
   `,
+  // Mentions and notifications (issue 12): a note's mentioned agents (JSON array of ids, NULL for
+  // none), and each agent's notifications, one per (agent, cause) so a retried cause never adds another.
+  `
+  ALTER TABLE messages ADD COLUMN mentions TEXT;
+  CREATE TABLE notifications (
+    id TEXT PRIMARY KEY,
+    account_id TEXT NOT NULL REFERENCES accounts(id),
+    agent_id TEXT NOT NULL,
+    cause TEXT NOT NULL,
+    type TEXT NOT NULL,
+    conversation_id TEXT NOT NULL,
+    conversation_number INTEGER NOT NULL,
+    actor_id TEXT,
+    message_id TEXT,
+    created_at INTEGER NOT NULL,
+    read_at INTEGER,
+    UNIQUE (agent_id, cause)
+  );
+  CREATE INDEX notifications_agent_unread ON notifications (agent_id, read_at);
+  `,
 ]

@@ -18,6 +18,7 @@ import { SqliteDocStore } from './docs.ts'
 import { SqlitePushStore } from './push.ts'
 import { SqliteAttributeStore } from './attributes.ts'
 import { SqliteReadStore } from './reads.ts'
+import { SqliteNotificationStore } from './notifications.ts'
 import { SqliteLeaseStore } from './leases.ts'
 import { FeedAppender, StatementCache } from './feed-append.ts'
 import { type Checkpointer, startCheckpointer } from './checkpointer.ts'
@@ -74,6 +75,7 @@ export class SqliteStore implements Store {
   readonly push: SqlitePushStore
   readonly attributes: SqliteAttributeStore
   readonly reads: SqliteReadStore
+  readonly notifications: SqliteNotificationStore
   readonly leases: SqliteLeaseStore
 
   constructor(
@@ -100,6 +102,7 @@ export class SqliteStore implements Store {
     this.push = new SqlitePushStore(db)
     this.attributes = new SqliteAttributeStore(db, feed.appendFeed, (accountId) => this.admin.published(accountId))
     this.reads = new SqliteReadStore(statements, feed)
+    this.notifications = new SqliteNotificationStore(statements, feed)
     this.leases = new SqliteLeaseStore(db)
   }
 
