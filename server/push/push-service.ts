@@ -51,9 +51,6 @@ export class PushService implements PushSink {
   async subscribe(agent: AgentRecord, subscription: PushSubscriptionJson): Promise<void> {
     const problem = endpointProblem(subscription.endpoint, this.options.allowPrivate)
     if (problem) throw new InvalidFieldError('endpoint', problem)
-    const existing = await this.store.listSubscriptions(agent.id)
-    if (existing.length >= MAX_SUBSCRIPTIONS_PER_AGENT && !existing.some((s) => s.endpoint === subscription.endpoint))
-      await this.store.deleteSubscriptionById(existing[0]!.id)
     const saved = await this.store.saveSubscription({
       id: this.clock.id(),
       accountId: agent.accountId,
@@ -65,6 +62,9 @@ export class PushService implements PushSink {
     })
     // Endpoints are capability URLs; still, knowing another agent's must not be enough to divert it.
     if (!saved) throw new ConflictError('this push endpoint is subscribed by another agent')
+    // The oldest go first: a browser profile long gone never answers 410 if its push service forgot it.
+    const all = await this.store.listSubscriptions(agent.id)
+    for (const old of all.slice(0, Math.max(0, all.length - MAX_SUBSCRIPTIONS_PER_AGENT))) await this.store.deleteSubscriptionById(old.id)
   }
 
   /** Only the agent's own: another agent's endpoint is "not found" like one never subscribed. */
