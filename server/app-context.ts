@@ -180,6 +180,8 @@ export function createContext(config: Config, store: Store, clock: Clock, relay:
   ctx.webhooks.connect(ctx.outbox, ctx.jobs)
   ctx.notifications.connect(ctx.outbox, ctx.jobs)
   ctx.push.connect(ctx.jobs)
+  // Each new notification also goes to the agent's browsers by Web Push (reaching them while the app is closed).
+  ctx.notifications.onCreated((notification, message) => ctx.push.notify(notification.agentId, message))
   cluster.connect(ctx)
   return ctx
 }

@@ -1,5 +1,7 @@
+import { randomUUID } from 'node:crypto'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
 import type { PushMessage } from '../../shared/schemas/push.ts'
+import { eventually } from '../support/eventually.ts'
 import { PushEndpoint } from '../support/push-endpoint.ts'
 import { type AgentClient, TestServer, expectStatus } from '../support/server.ts'
 
@@ -142,6 +144,30 @@ describe('Web Push', () => {
     expect(pushService.log.filter((l) => l.subscriptionId === gone.id)).toHaveLength(1)
     expect(pushService.of(alive).map((p) => (p.message as PushMessage).tag)).toEqual(['n-9', 'n-10'])
     pushService.answer = () => 201
+  })
+
+  it("a mention in a note is pushed to the mentioned agent's browser, with its words and conversation", async () => {
+    const bobsBrowser = pushService.subscription()
+    expectStatus(await bob.request('/api/push/subscriptions', { json: bobsBrowser }), 200)
+    const { conversationId } = await server.customerWrites({ email: 'pia.push@customer.test', name: 'Pia Push' }, 'Where is my refund?')
+    const { conversation } = await alice.conversation(conversationId)
+    await alice.postMessage(conversationId, {
+      id: randomUUID(),
+      kind: 'note',
+      body: '@Bob Keller can you look at this refund?',
+      basedOnSeq: conversation.lastMessageSeq,
+      mentions: [server.acme.bob.id],
+    })
+    const push = await eventually(() => {
+      const [first] = pushService.of(bobsBrowser)
+      expect(first).toBeDefined()
+      return first!.message as PushMessage
+    })
+    expect(push.title).toBe(`${server.acme.alice.name} mentioned you in #${conversation.number}`)
+    expect(push.body).toBe('@Bob Keller can you look at this refund?')
+    expect(push.url).toBe(`/conversations/${conversationId}`)
+    const notifications = (await bob.request<{ notifications: { id: string }[] }>('/api/notifications')).body.notifications
+    expect(push.tag).toBe(notifications[0]!.id)
   })
 
   it('refuses a subscription that is not one, naming the field', async () => {
