@@ -42,7 +42,9 @@ const ROUNDS = 3
 const HTTP_DEVICES = 4
 const HTTP_KILL_AT = 40
 
-describe('SIGKILL during a burst of edits', () => {
+// Each test kills the server process and starts it again: on a busy machine (or on PostgreSQL, whose
+// start opens a pool and checks its migrations) that alone can take most of the default 30 s.
+describe('SIGKILL during a burst of edits', { timeout: 120_000 }, () => {
   let server: ServerProcess
   let alive = false
   let dataDir = ''
