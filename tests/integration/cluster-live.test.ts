@@ -9,6 +9,9 @@ import { type AgentClient, TestServer, expectStatus, PASSWORD } from '../support
 import { testRedisUrl, uniquePrefix } from '../support/redis.ts'
 import { SocketPool } from '../support/ws-client.ts'
 
+/** A server on a fresh database and a second process on it start here: slow on a busy machine (PostgreSQL). */
+const STARTS_MS = 120_000
+
 // Issue 11: two server processes on one database and one Redis form one service. An agent connected
 // to process A and another connected to process B see each other's work live: room edits, replies,
 // presence; ending a session on A closes its sockets on B; and a relay message that never arrives is
@@ -27,7 +30,7 @@ describe('two processes, one service', () => {
     b = await a.peer()
     alice = await a.clientFor(a.acme.alice)
     bob = await b.clientFor(b.acme.bob)
-  })
+  }, STARTS_MS)
   afterEach(() => sockets.closeAll())
   afterAll(async () => {
     await b?.close()

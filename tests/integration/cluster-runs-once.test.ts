@@ -3,6 +3,9 @@ import { eventually } from '../support/eventually.ts'
 import { type AgentClient, TestServer, activityLines } from '../support/server.ts'
 import { testRedisUrl, uniquePrefix } from '../support/redis.ts'
 
+/** A server on a fresh database and a second process on it start here: slow on a busy machine (PostgreSQL). */
+const STARTS_MS = 120_000
+
 // Issue 11: work that changes things on a timer runs on one process of several, never on two at once.
 // Both processes wake for the same due snoozes: each conversation reopens once, with one activity line.
 
@@ -18,7 +21,7 @@ describe('snooze wake-ups with two processes', () => {
     a = await TestServer.start({ env: { REDIS_URL: url, REDIS_PREFIX: uniquePrefix('once') } })
     b = await a.peer()
     alice = await a.clientFor(a.acme.alice)
-  })
+  }, STARTS_MS)
   afterAll(async () => {
     await b?.close()
     await a?.close()

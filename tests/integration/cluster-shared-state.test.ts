@@ -4,6 +4,9 @@ import type { ReplyCollision } from '../../shared/schemas/api.ts'
 import { type AgentClient, TestServer } from '../support/server.ts'
 import { testRedisUrl, uniquePrefix } from '../support/redis.ts'
 
+/** A server on a fresh database and a second process on it start here: slow on a busy machine (PostgreSQL). */
+const STARTS_MS = 120_000
+
 // Issue 11: what one process decides from shared state holds on the other. Failed sign-ins are counted
 // in Redis, not per process; the send guard reads the database, so a customer message that came in
 // through A holds a stale reply sent through B. And a REDIS_URL that does not answer stops the start
@@ -21,7 +24,7 @@ describe('state shared by two processes', { timeout: 60_000 }, () => {
     a = await TestServer.start({ env: { REDIS_URL: url, REDIS_PREFIX: uniquePrefix('shared'), SIGN_IN_FAILURES_PER_EMAIL: '3' } })
     b = await a.peer()
     bob = await b.clientFor(b.acme.bob)
-  })
+  }, STARTS_MS)
   afterAll(async () => {
     await b?.close()
     await a?.close()

@@ -7,6 +7,9 @@ import { testRedisUrl, uniquePrefix } from '../support/redis.ts'
 import { TestVisitor, VisitorSockets } from '../support/widget-visitor.ts'
 import { SocketPool } from '../support/ws-client.ts'
 
+/** A server on a fresh database and a second process on it start here: slow on a busy machine (PostgreSQL). */
+const STARTS_MS = 120_000
+
 // Issue 11: a website visitor's live socket on process B hears what happens on process A: the
 // agent's reply, "typing", and being blocked; and a first message sent through A (which makes the
 // visitor's contact there) still lets B's socket follow the conversation.
@@ -23,7 +26,7 @@ describe('the widget across two processes', () => {
     a = await TestServer.start({ env: { REDIS_URL: url, REDIS_PREFIX: uniquePrefix('widget') } })
     b = await a.peer()
     alice = await a.clientFor(a.acme.alice)
-  })
+  }, STARTS_MS)
   afterEach(() => {
     sockets.closeAll()
     visitors.closeAll()
