@@ -106,6 +106,8 @@ export class AuthService {
   /** Ends every session and token of the agent, except the one of `keepToken` if given. */
   async endAllOf(agentId: string, keepToken?: string): Promise<void> {
     this.ended(await this.store.sessions.endAllOf(agentId, keepToken === undefined ? undefined : hashToken(keepToken)))
+    // Signed out on every device (or deactivated): no browser goes on showing their notifications.
+    if (keepToken === undefined) await this.store.push.deleteAgentSubscriptions(agentId)
   }
 
   /** A deactivated agent: every session ends, and any socket of theirs closes whatever opened it. */

@@ -27,6 +27,8 @@ export interface PushStore {
   saveSubscription(subscription: PushSubscriptionRecord): Promise<boolean>
   /** Removes the agent's subscription of that endpoint; false if the agent has none there. */
   deleteSubscription(agentId: string, endpoint: string): Promise<boolean>
+  /** Removes every subscription of the agent (signed out everywhere, deactivated). */
+  deleteAgentSubscriptions(agentId: string): Promise<void>
   /** Removes a subscription the push service says is gone (404/410). */
   deleteSubscriptionById(id: string): Promise<void>
   getSubscription(id: string): Promise<PushSubscriptionRecord | null>

@@ -170,6 +170,18 @@ describe('Web Push', () => {
     expect(push.tag).toBe(notifications[0]!.id)
   })
 
+  it('signing out everywhere stops the pushes to every browser of the agent', async () => {
+    const bobElsewhere = await server.clientFor(server.acme.bob)
+    const browsers = [pushService.subscription(), pushService.subscription()]
+    for (const browser of browsers) expectStatus(await bobElsewhere.request('/api/push/subscriptions', { json: browser }), 200)
+    expect(await server.ctx.store.push.listSubscriptions(server.acme.bob.id)).not.toEqual([])
+    expectStatus(await bobElsewhere.request('/api/auth/sign-out-everywhere', { json: {} }), 200)
+    expect(await server.ctx.store.push.listSubscriptions(server.acme.bob.id)).toEqual([])
+    await notify(server.acme.bob.id, message('n-11'))
+    for (const browser of browsers) expect(pushService.log.filter((l) => l.subscriptionId === browser.id)).toEqual([])
+    bob = await server.clientFor(server.acme.bob)
+  })
+
   it('refuses a subscription that is not one, naming the field', async () => {
     const good = pushService.subscription().toJSON()
     const cases: [unknown, string][] = [

@@ -31,6 +31,10 @@ export class PgPushStore implements PushStore {
     return (await this.db.run('DELETE FROM push_subscriptions WHERE agent_id = $1 AND endpoint = $2', [agentId, endpoint])) > 0
   }
 
+  async deleteAgentSubscriptions(agentId: string): Promise<void> {
+    await this.db.run('DELETE FROM push_subscriptions WHERE agent_id = $1', [agentId])
+  }
+
   async deleteSubscriptionById(id: string): Promise<void> {
     await this.db.run('DELETE FROM push_subscriptions WHERE id = $1', [id])
   }

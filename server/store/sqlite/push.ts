@@ -29,6 +29,10 @@ export class SqlitePushStore implements PushStore {
     return this.db.prepare('DELETE FROM push_subscriptions WHERE agent_id = ? AND endpoint = ?').run(agentId, endpoint).changes > 0
   }
 
+  async deleteAgentSubscriptions(agentId: string): Promise<void> {
+    this.db.prepare('DELETE FROM push_subscriptions WHERE agent_id = ?').run(agentId)
+  }
+
   async deleteSubscriptionById(id: string): Promise<void> {
     this.db.prepare('DELETE FROM push_subscriptions WHERE id = ?').run(id)
   }
