@@ -24,8 +24,8 @@ import { agentRoutes } from '../routes/agents.ts'
 import { teamRoutes } from '../routes/teams.ts'
 import { inboxRoutes } from '../routes/inboxes.ts'
 import { profileRoutes } from '../routes/profile.ts'
-import { pushRoutes } from '../routes/push.ts'
 import { attributeRoutes } from '../routes/attributes.ts'
+import { pushRoutes } from '../routes/push.ts'
 import { readRoutes } from '../routes/reads.ts'
 import { notificationRoutes } from '../routes/notifications.ts'
 import type { HttpEnv } from './env.ts'
@@ -35,6 +35,7 @@ import { clientInfo } from './client-address.ts'
 import { sameOriginWrites } from './same-origin-writes.ts'
 import { securityHeaders } from './security-headers.ts'
 import { serveApp } from './static.ts'
+import { refuseNulCharacters } from './nul-characters.ts'
 
 
 const tooLarge = (c: Context) => c.json({ error: 'request body too large (files: at most 40 MB)' }, 413)
@@ -82,6 +83,8 @@ export function createHttpApp(ctx: AppContext): OpenAPIHono<HttpEnv> {
       visitor: async (token) => (await ctx.widget.service.authenticate(token)) !== null,
     }),
   )
+  // After the access check: a caller who may not call a route learns nothing from its body.
+  app.use('/api/*', refuseNulCharacters)
 
   metaRoutes(app)
   authRoutes(app, ctx)
