@@ -22,6 +22,9 @@ export interface ReadMail {
  * hostile input, which is why the channel runs it in a worker (mail-reader-pool.ts), never on the loop
  * that serves HTTP, sockets and SMTP.
  */
+/** Encoded words can carry a NUL, which PostgreSQL cannot store in text (the body drops controls itself). */
+const noNul = (text: string): string => text.replaceAll('\u0000', '')
+
 export async function readMail(raw: Uint8Array): Promise<ReadMail> {
   const buffer = Buffer.from(raw.buffer, raw.byteOffset, raw.byteLength)
   const mail = await simpleParser(buffer, { skipHtmlToText: true, skipTextToHtml: true, skipImageLinks: true, keepCidLinks: true })
@@ -29,14 +32,14 @@ export async function readMail(raw: Uint8Array): Promise<ReadMail> {
   const header = (name: string): string[] =>
     mail.headerLines.filter((h) => h.key === name).map((h) => h.line.slice(h.line.indexOf(':') + 1).trim())
   return {
-    from: from?.address ? { address: from.address, name: from.name } : null,
-    subject: mail.subject ?? null,
-    messageId: mail.messageId ?? null,
-    inReplyTo: mail.inReplyTo ?? null,
-    references: Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : [],
+    from: from?.address ? { address: noNul(from.address), name: noNul(from.name) } : null,
+    subject: mail.subject === undefined ? null : noNul(mail.subject),
+    messageId: mail.messageId === undefined ? null : noNul(mail.messageId),
+    inReplyTo: mail.inReplyTo === undefined ? null : noNul(mail.inReplyTo),
+    references: (Array.isArray(mail.references) ? mail.references : mail.references ? [mail.references] : []).map(noNul),
     authenticationResults: header('authentication-results'),
     body: incomingBody(mail),
-    attachments: mail.attachments.map((a, i) => ({ name: a.filename ?? `attachment-${i + 1}`, contentType: a.contentType, data: a.content })),
+    attachments: mail.attachments.map((a, i) => ({ name: noNul(a.filename ?? `attachment-${i + 1}`), contentType: noNul(a.contentType), data: a.content })),
     sha256: createHash('sha256').update(buffer).digest('hex'),
   }
 }
