@@ -88,3 +88,17 @@ export async function hasPushSubscription(): Promise<boolean> {
   if (!notificationsSupported()) return false
   return Boolean(await (await pushManager())?.getSubscription())
 }
+
+/**
+ * Signing out: this browser stops receiving the agent's notifications (a shared computer must not
+ * show the next person the last one's customers). Called while the session still stands, so the
+ * server forgets the subscription too; never waits for a service worker that is not there.
+ */
+export async function forgetThisDevice(): Promise<void> {
+  localStorage.removeItem(CHOICE_KEY)
+  if (!notificationsSupported()) return
+  const subscription = await (await navigator.serviceWorker.getRegistration())?.pushManager?.getSubscription()
+  if (!subscription) return
+  await api('/api/push/subscriptions', { method: 'DELETE', body: { endpoint: subscription.endpoint } }).catch(() => undefined)
+  await subscription.unsubscribe()
+}

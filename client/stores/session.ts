@@ -6,6 +6,7 @@ import { ApiError, NetworkError, api, setUnauthorizedHandler } from '../api/http
 import { InboxDatabase, databaseName, readMeta } from '../db/database.ts'
 import { SyncEngine } from '../sync/engine.ts'
 import { clearAllDrafts } from '../db/drafts.ts'
+import { forgetThisDevice } from '../push/web-push.ts'
 
 const LAST_AGENT_KEY = 'inbox.lastAgentId'
 
@@ -119,6 +120,8 @@ export const useSessionStore = defineStore('session', () => {
     // Leaving anyway: the 401s and socket closes that follow are not "your session has ended".
     leaving = true
     setUnauthorizedHandler(null)
+    // Before the session ends: the server must still know who removes the push subscription.
+    await forgetThisDevice().catch(() => undefined)
     try {
       await api(options.everywhere ? '/api/auth/sign-out-everywhere' : '/api/auth/sign-out', { body: {} }).catch((error: unknown) => {
         // Everywhere must have reached the server, or the other devices stay signed in.
