@@ -69,7 +69,7 @@ describe('a team sets up its workspace', () => {
     await admin.getByRole('link', { name: 'Settings → Inboxes' }).click()
     await admin.getByRole('heading', { name: 'Inboxes' }).waitFor()
     const tabs = await admin.getByRole('tablist', { name: 'Settings sections' }).getByRole('tab').allTextContents()
-    expect(tabs.map((t) => t.trim())).toEqual(['Profile', 'Canned responses', 'Inboxes', 'Agents', 'Teams', 'Webhooks'])
+    expect(tabs.map((t) => t.trim())).toEqual(['Profile', 'Canned responses', 'Inboxes', 'Agents', 'Teams', 'Attributes', 'Webhooks'])
 
     // The code is dead: the page now only points to sign-in.
     const stranger = await openContext()
