@@ -11,9 +11,8 @@ import type { Publish } from './publisher.ts'
 import { KeyedQueue } from './keyed-queue.ts'
 
 export class MessageService {
-  /** Per conversation: a reply's send-guard check and its insert, and every other message's insert,
-   *  one after another. Without it a customer message stored between the check and the insert (the
-   *  awaits are real round trips on PostgreSQL) would let the reply through unseen (DESIGN §4 rule 6). */
+  /** Per conversation, this process's inserts one after another (the send guard itself runs inside
+   *  the insert's transaction: NewMessage.guard). */
   private readonly inserts = new KeyedQueue()
 
   constructor(
@@ -58,21 +57,21 @@ export class MessageService {
     // A retry of a stored message returns it, collision or not: it was sent already.
     const earlier = await this.store.conversations.getMessage(input.id)
     if (earlier) return this.sameMessage(earlier, agent, conversationId, input)
-    const guard = async () => {
-      if (input.kind !== 'reply' || input.force) return
-      const newer = await this.store.conversations.visibleMessagesAfter(conversationId, input.basedOnSeq)
+    const guarded = input.kind === 'reply' && !input.force
+    const check = (newer: Message[]) => {
       const collisions = replyCollisions(newer, input.basedOnSeq, agent.id)
       if (collisions.length > 0) throw new ReplyCollisionError(collisions)
     }
-    await guard()
+    // Early, before uploads and jobs are prepared; the check that counts runs again in the insert's
+    // transaction (NewMessage.guard), where no process can store a message in between.
+    if (guarded) check(await this.store.conversations.visibleMessagesAfter(conversationId, input.basedOnSeq))
     const attachments = await this.attachments.forNewMessage(agent.accountId, input.attachmentIds ?? [])
     const mentions = await this.mentionsOf(agent, input)
     const effects = await this.effects({ id: input.id, accountId: agent.accountId, kind: input.kind, conversationId, authorAgentId: agent.id, mentions })
     const result = await this.inserts.run(conversationId, async () => {
-      // Again, now that no other message of this conversation can be stored until this one is.
-      await guard()
       return this.store.conversations.insertMessage({
         ...(mentions ? { mentions } : {}),
+        ...(guarded ? { guard: { afterSeq: input.basedOnSeq, check } } : {}),
         id: input.id,
         accountId: agent.accountId,
         conversationId,

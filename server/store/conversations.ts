@@ -32,6 +32,11 @@ export interface NewMessage {
   /** Work the message causes (its mail, its webhooks), queued in the same transaction, only if the
    *  message is new (transactional outbox). */
   jobs?: NewJob[]
+  /** The send guard (DESIGN §4 rule 6): called with the customer-visible messages after `afterSeq`
+   *  inside the insert's transaction, once no other message of the account can be stored before this
+   *  one (the account's feed row is locked), so no process can slip one in between; it throws to
+   *  refuse, and nothing is written. */
+  guard?: { afterSeq: number; check(newer: Message[]): void }
 }
 
 export interface InsertMessageResult {

@@ -127,6 +127,7 @@ export class PgConversationStore implements ConversationStore {
 
   private async insertNewMessage(sql: Sql, m: NewMessage): Promise<InsertMessageResult> {
     const seq = await nextSeq(sql, m.accountId)
+    if (m.guard) m.guard.check(await visibleAfter(sql, m.conversationId, m.guard.afterSeq))
     const attachments = m.attachments ?? []
     // A concurrent insert of the same id waits here for the other transaction and then does nothing:
     // the first one wins, and this one rolls back its seq (no gap, no second entry).
@@ -141,7 +142,7 @@ export class PgConversationStore implements ConversationStore {
       await sql.run('UPDATE attachments SET message_id = $1 WHERE id = $2 AND account_id = $3 AND message_id IS NULL', [m.id, a.id, m.accountId])
     }
     for (const job of m.jobs ?? []) await insertJob(sql, job, m.createdAt)
-    const { jobs: _jobs, mentions, ...fields } = m
+    const { jobs: _jobs, guard: _guard, mentions, ...fields } = m
     const message = { ...fields, seq, attachments, ...(mentions?.length ? { mentions } : {}) }
     // Activity lines are not what an agent wants to read in the list, nor a reason to move a
     // conversation to the top: they advance only the seq.
@@ -170,11 +171,15 @@ export class PgConversationStore implements ConversationStore {
     return rows.map(toMessage)
   }
 
-  async visibleMessagesAfter(conversationId: string, afterSeq: number) {
-    const rows = await this.db.rows<MessageColumns>(
-      `SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 AND kind IN ('incoming', 'reply') ORDER BY seq`,
-      [conversationId, afterSeq],
-    )
-    return rows.map(toMessage)
+  visibleMessagesAfter(conversationId: string, afterSeq: number) {
+    return visibleAfter(this.db, conversationId, afterSeq)
   }
+}
+
+async function visibleAfter(sql: Sql, conversationId: string, afterSeq: number) {
+  const rows = await sql.rows<MessageColumns>(
+    `SELECT * FROM messages WHERE conversation_id = $1 AND seq > $2 AND kind IN ('incoming', 'reply') ORDER BY seq`,
+    [conversationId, afterSeq],
+  )
+  return rows.map(toMessage)
 }

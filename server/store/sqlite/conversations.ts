@@ -113,6 +113,7 @@ export class SqliteConversationStore implements ConversationStore {
     return this.transaction((): InsertMessageResult => {
       const existing = this.sql('SELECT * FROM messages WHERE id = ?').get(m.id) as MessageColumns | undefined
       if (existing) return { message: toMessage(existing), created: false, entries: [] }
+      if (m.guard) m.guard.check(this.visibleAfter(m.conversationId, m.guard.afterSeq))
       const seq = this.feed.nextSeq(m.accountId)
       const attachments = m.attachments ?? []
       this.sql(
@@ -122,7 +123,7 @@ export class SqliteConversationStore implements ConversationStore {
       const linkAttachment = this.sql('UPDATE attachments SET message_id = ? WHERE id = ? AND account_id = ? AND message_id IS NULL')
       for (const a of attachments) linkAttachment.run(m.id, a.id, m.accountId)
       for (const job of m.jobs ?? []) insertJob(this.statements.db, job, m.createdAt)
-      const { jobs: _jobs, mentions, ...fields } = m
+      const { jobs: _jobs, guard: _guard, mentions, ...fields } = m
       const message = { ...fields, seq, attachments, ...(mentions?.length ? { mentions } : {}) }
       const visible = isCustomerVisible(m.kind)
       // Activity lines are not what an agent wants to read in the list, nor a reason to move a
@@ -159,6 +160,10 @@ export class SqliteConversationStore implements ConversationStore {
   }
 
   async visibleMessagesAfter(conversationId: string, afterSeq: number) {
+    return this.visibleAfter(conversationId, afterSeq)
+  }
+
+  private visibleAfter(conversationId: string, afterSeq: number) {
     const rows = this.sql(`SELECT * FROM messages WHERE conversation_id = ? AND seq > ? AND kind IN ('incoming', 'reply') ORDER BY seq`)
       .all(conversationId, afterSeq) as MessageColumns[]
     return rows.map(toMessage)
