@@ -3,56 +3,7 @@ import type { NewJob } from '../jobs.ts'
 import type { DeliveryAttempt, DeliveryRecord, WebhookRecord, WebhookStore } from '../webhooks.ts'
 import { insertJob } from './jobs.ts'
 import type { PgDb } from './pg-db.ts'
-
-interface WebhookColumns {
-  id: string
-  account_id: string
-  url: string
-  secret: string
-  events: string
-  active: number
-  created_at: number
-}
-
-interface DeliveryColumns {
-  id: string
-  webhook_id: string
-  account_id: string
-  event_id: string | null
-  event: string
-  payload: string
-  status: DeliveryRecord['status']
-  attempts: number
-  response_status: number | null
-  last_error: string | null
-  created_at: number
-  delivered_at: number | null
-}
-
-const toWebhook = (r: WebhookColumns): WebhookRecord => ({
-  id: r.id,
-  accountId: r.account_id,
-  url: r.url,
-  secret: r.secret,
-  events: JSON.parse(r.events) as WebhookEvent[],
-  active: r.active === 1,
-  createdAt: r.created_at,
-})
-
-const toDelivery = (r: DeliveryColumns): DeliveryRecord => ({
-  id: r.id,
-  webhookId: r.webhook_id,
-  accountId: r.account_id,
-  eventId: r.event_id,
-  event: r.event as WebhookEvent,
-  payload: r.payload,
-  status: r.status,
-  attempts: r.attempts,
-  responseStatus: r.response_status,
-  lastError: r.last_error,
-  createdAt: r.created_at,
-  deliveredAt: r.delivered_at,
-})
+import { type WebhookColumns, type DeliveryColumns, toWebhook, toDelivery } from '../webhooks-rows.ts'
 
 export class PgWebhookStore implements WebhookStore {
   constructor(private readonly db: PgDb) {}

@@ -1,29 +1,7 @@
 import type Database from 'better-sqlite3'
 import type { EmailDirection, EmailRecord, EmailStore } from '../email.ts'
+import { type EmailColumns, toRecord } from '../email-rows.ts'
 
-interface EmailColumns {
-  rfc_message_id: string
-  account_id: string
-  sender: string
-  conversation_id: string
-  message_id: string | null
-  direction: EmailDirection
-  subject: string | null
-  created_at: number
-}
-
-const toRecord = (r: EmailColumns): EmailRecord => ({
-  rfcMessageId: r.rfc_message_id,
-  accountId: r.account_id,
-  sender: r.sender,
-  conversationId: r.conversation_id,
-  messageId: r.message_id,
-  direction: r.direction,
-  subject: r.subject,
-  createdAt: r.created_at,
-})
-
-/** A References header is bounded by what mail servers accept; no lookup needs more ids than this. */
 const MAX_LOOKUP = 100
 
 export class SqliteEmailStore implements EmailStore {
