@@ -24,7 +24,8 @@ if (server.setupCode) {
   console.log('No workspace yet. To create it, open')
   console.log(`  ${server.url}/setup`)
   console.log(`and enter this one-time setup code:  ${server.setupCode}`)
-  console.log('(a new code is printed at each start until the workspace exists)')
+  console.log('(restarts and the other processes of this service print this same code until the workspace')
+  console.log(' exists; a start when it is more than a day old prints a new one, and this one stops working)')
 }
 if (config.databaseUrl && !config.redisUrl) {
   // Live edits, presence and feed pushes travel between processes only through Redis.

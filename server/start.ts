@@ -40,10 +40,10 @@ export async function startServer(config: Config, clock: Clock = systemClock): P
   const ctx = createContext(config, store, clock, relay)
   await ctx.cluster.ready()
   // Processes starting together on one empty PostgreSQL take turns: the first seeds, the others find
-  // an account. The setup code too: each printed code then replaces the one before, in print order.
+  // an account. The setup code too: the first makes it, the others print the same one.
   const { demo, setupCode } = await store.withStartupLock(async () => {
     const demo = config.demo && (await store.directory.countAccounts()) === 0 ? await seedDemoWorkspace(ctx) : null
-    return { demo, setupCode: await ctx.setup.newCode() }
+    return { demo, setupCode: await ctx.setup.code() }
   })
   // Before requests are served and jobs run: a reply created from the first request is already heard.
   try {

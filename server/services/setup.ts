@@ -18,9 +18,18 @@ export const WRONG_CODE = 'That setup code is not right. Use the code the server
 export const WORKSPACE_EXISTS = 'The workspace already exists. Sign in instead.'
 
 /**
+ * A code this old is replaced by the next process to start: a code that sat in logs for days should
+ * not still open the workspace, yet a restart the same day prints the code already given out.
+ */
+export const SETUP_CODE_REPLACED_AFTER_MS = 24 * 60 * 60 * 1000
+
+/**
  * First run without the demo: the server prints a one-time code at start, and whoever types it in
- * creates the workspace and becomes its first administrator. Only the code's hash is stored; the
- * store checks "no account yet" and the code in the transaction that creates the account, so a second
+ * creates the workspace and becomes its first administrator. Every process of the service prints the
+ * same code (issue 11): the first to start makes it and stores it, the others read it. It is stored
+ * in the clear so that they can print it (a process has no secret of its own to seal it with); it
+ * lives only while no workspace exists and setup deletes it. The check compares hashes; the store
+ * checks "no account yet" and the code in the transaction that creates the account, so a second
  * attempt, even a concurrent one, is refused.
  */
 export class SetupService {
@@ -35,13 +44,14 @@ export class SetupService {
     return (await this.store.directory.countAccounts()) === 0
   }
 
-  /** A fresh code (the previous one dies), or null when a workspace exists. */
-  async newCode(): Promise<string | null> {
+  /** The code to print: the stored one, or a new one when there is none or it is a day old (the old
+   *  one then dies); null when a workspace exists. */
+  async code(): Promise<string | null> {
     if (!(await this.needed())) return null
     const chars = Array.from({ length: 12 }, () => ALPHABET[randomInt(ALPHABET.length)]).join('')
-    const code = `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8)}`
-    await this.store.admin.setSetupCode(hashToken(normalise(code)), this.clock.now())
-    return code
+    const fresh = `${chars.slice(0, 4)}-${chars.slice(4, 8)}-${chars.slice(8)}`
+    const now = this.clock.now()
+    return this.store.admin.setupCode({ code: fresh, codeHash: hashToken(normalise(fresh)) }, now, now - SETUP_CODE_REPLACED_AFTER_MS)
   }
 
   /** The workspace and its administrator, signed in: the answer's token is their session. */

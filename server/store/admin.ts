@@ -37,8 +37,10 @@ export interface AdminStore {
   /** The account's current directory, as the feed carries it. */
   directory(accountId: string): Promise<Directory>
 
-  /** Replaces the setup code (one at most). */
-  setSetupCode(codeHash: string, now: number): Promise<void>
+  /** The one setup code of the service (issue 11), in one transaction: the stored code, unless there is
+   *  none, it was made before `staleBefore`, or only its hash is stored; then `fresh` replaces it (made
+   *  at `now`). Processes asking at once get the same code. */
+  setupCode(fresh: { code: string; codeHash: string }, now: number, staleBefore: number): Promise<string>
   /** Whether this is the stored setup code's hash (checked again inside setUp). */
   setupCodeMatches(codeHash: string): Promise<boolean>
   /** The account and its first administrator, in one transaction that first checks no account exists

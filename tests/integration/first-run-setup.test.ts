@@ -59,7 +59,7 @@ describe('first-run setup', () => {
     // After a restart no code is printed, and none is stored.
     await server.restart()
     expect(server.setupCode).toBeNull()
-    expect(await server.ctx.setup.newCode()).toBeNull()
+    expect(await server.ctx.setup.code()).toBeNull()
     expect((await server.request('/api/setup', { json: setup(code!, 'eve@team.test') })).status).toBe(409)
   })
 

@@ -26,6 +26,9 @@ const agentInput = (fields: { name?: string; email?: string; role?: 'admin' | 'a
   return { id, name: fields.name ?? 'Agent', email: fields.email ?? `${id}@example.com`, role: fields.role ?? ('agent' as const), passwordHash: 'h' }
 }
 
+/** A setup code for the store, whose hash (as far as the store knows) is the given string. */
+const setupCode = (codeHash: string) => ({ code: codeHash.toUpperCase(), codeHash })
+
 describe.each(storeBackends())('admin store ($name)', (backend) => {
   const opened = useStore(backend)
 
@@ -40,9 +43,9 @@ describe.each(storeBackends())('admin store ($name)', (backend) => {
 
         expect(await store.admin.setupCodeMatches('code-1')).toBe(false)
         expect(await setUp('code-1')).toEqual({ ok: false, reason: 'wrong_code' })
-        await store.admin.setSetupCode('code-1', 1)
-        await store.admin.setSetupCode('code-2', 2)
-        // Replaced: only the newest code counts.
+        await store.admin.setupCode(setupCode('code-1'), 1, 0)
+        // Stale at 2: replaced, and only the newest code counts (setup-code.contract.test.ts has the rest).
+        await store.admin.setupCode(setupCode('code-2'), 2, 2)
         expect(await store.admin.setupCodeMatches('code-1')).toBe(false)
         expect(await store.admin.setupCodeMatches('code-2')).toBe(true)
         expect(await store.admin.setupCodeMatches('code-3')).toBe(false)
@@ -58,7 +61,7 @@ describe.each(storeBackends())('admin store ($name)', (backend) => {
         expect(await store.admin.setupCodeMatches('code-2')).toBe(false)
         expect((await store.directory.getAgent(agent.id))?.passwordHash).toBe('h')
 
-        await store.admin.setSetupCode('code-4', 20)
+        await store.admin.setupCode(setupCode('code-4'), 20, 0)
         expect(await setUp('code-4')).toEqual({ ok: false, reason: 'exists' })
         expect(await store.directory.countAccounts()).toBe(1)
       } finally {
@@ -70,7 +73,7 @@ describe.each(storeBackends())('admin store ($name)', (backend) => {
       const own = await backend.open()
       try {
         const twin = await own.openTwin()
-        await own.store.admin.setSetupCode('code', 1)
+        await own.store.admin.setupCode(setupCode('code'), 1, 0)
         const results = await Promise.all(
           [own.store, twin, own.store, twin].map((s) =>
             s.admin.setUp({ codeHash: 'code', accountId: randomUUID(), accountName: 'Acme', agent: agentInput({ role: 'admin' }) }, 10),

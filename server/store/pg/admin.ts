@@ -100,11 +100,20 @@ export class PgAdminStore implements AdminStore {
     return directorySnapshot(this.db, accountId)
   }
 
-  async setSetupCode(codeHash: string, now: number): Promise<void> {
-    await this.db.run(
-      'INSERT INTO setup_code (id, code_hash, created_at) VALUES (1, $1, $2) ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, created_at = excluded.created_at',
-      [codeHash, now],
-    )
+  async setupCode(fresh: { code: string; codeHash: string }, now: number, staleBefore: number): Promise<string> {
+    return this.db.tx(async (sql) => {
+      // One statement, so that processes starting together on an empty table wait on the insert's
+      // conflict instead of each writing its own code. A fresh stored row is left alone but locked
+      // until commit, so the read below sees it as it stands.
+      const replaced = await sql.row<{ code: string }>(
+        `INSERT INTO setup_code (id, code_hash, code, created_at) VALUES (1, $1, $2, $3)
+         ON CONFLICT (id) DO UPDATE SET code_hash = excluded.code_hash, code = excluded.code, created_at = excluded.created_at
+         WHERE setup_code.code IS NULL OR setup_code.created_at < $4
+         RETURNING code`,
+        [fresh.codeHash, fresh.code, now, staleBefore],
+      )
+      return replaced?.code ?? (await sql.row<{ code: string }>('SELECT code FROM setup_code WHERE id = 1'))!.code
+    })
   }
 
   async setupCodeMatches(codeHash: string): Promise<boolean> {

@@ -313,4 +313,10 @@ export const pgMigrations: string[] = [
   );
   CREATE INDEX notifications_agent_unread ON notifications (agent_id, read_at);
   `,
+  // One setup code per service (issue 11): the code itself, so that every process started before the
+  // workspace exists prints the one the first process made. NULL on a row from before this column
+  // (only its hash is known): that code is replaced at the next start.
+  `
+  ALTER TABLE setup_code ADD COLUMN code TEXT;
+  `,
 ]

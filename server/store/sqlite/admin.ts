@@ -84,8 +84,13 @@ export class SqliteAdminStore implements AdminStore {
     return this.snapshot(accountId)
   }
 
-  async setSetupCode(codeHash: string, now: number): Promise<void> {
-    this.db.prepare('INSERT OR REPLACE INTO setup_code (id, code_hash, created_at) VALUES (1, ?, ?)').run(codeHash, now)
+  async setupCode(fresh: { code: string; codeHash: string }, now: number, staleBefore: number): Promise<string> {
+    return this.run(() => {
+      const stored = this.db.prepare('SELECT code, created_at FROM setup_code WHERE id = 1').get() as { code: string | null; created_at: number } | undefined
+      if (stored?.code && stored.created_at >= staleBefore) return stored.code
+      this.db.prepare('INSERT OR REPLACE INTO setup_code (id, code_hash, code, created_at) VALUES (1, ?, ?, ?)').run(fresh.codeHash, fresh.code, now)
+      return fresh.code
+    })
   }
 
   async setupCodeMatches(codeHash: string): Promise<boolean> {
