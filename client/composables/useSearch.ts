@@ -4,6 +4,7 @@ import type { InboxDatabase } from '../db/database.ts'
 import type { SearchFilters } from '../search/search-index.ts'
 import type { SearchResultView } from '../search/result-views.ts'
 import type { Watch } from '../search/device-search.ts'
+import { afterFirstRows } from '../lib/first-paint.ts'
 
 type SearchModule = typeof import('../search/search-module.ts')
 
@@ -77,8 +78,15 @@ export function useSearch(db: InboxDatabase, filters: Ref<SearchFilters>) {
   )
   // No timeout: loading the saved index parses it on the main thread (about a second at 10,000
   // conversations, bench -- search), so only when the browser is really idle.
-  const idle = typeof requestIdleCallback === 'function' ? requestIdleCallback(() => void load()) : null
+  // Not before the list's first rows: an idle moment while the list waits for IndexedDB would
+  // otherwise start a parse that holds the main thread for the whole of it.
+  let idle: number | null = null
+  let disposed = false
+  void afterFirstRows().then(() => {
+    if (!disposed && typeof requestIdleCallback === 'function') idle = requestIdleCallback(() => void load())
+  })
   onScopeDispose(() => {
+    disposed = true
     if (idle !== null) cancelIdleCallback(idle)
     if (queued) clearTimeout(queued)
     stopListening?.()

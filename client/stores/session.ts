@@ -7,6 +7,7 @@ import { InboxDatabase, databaseName, readMeta } from '../db/database.ts'
 import { SyncEngine } from '../sync/engine.ts'
 import { clearAllDrafts } from '../db/drafts.ts'
 import { forgetThisDevice } from '../push/web-push.ts'
+import { afterFirstRows } from '../lib/first-paint.ts'
 
 const LAST_AGENT_KEY = 'inbox.lastAgentId'
 
@@ -34,18 +35,44 @@ export const useSessionStore = defineStore('session', () => {
   const me = computed(() => workspace.value?.me ?? null)
   const isAdmin = computed(() => me.value?.role === 'admin')
 
+  /**
+   * A device that has been signed in opens from what it stored, at once, and asks the server who is
+   * signed in meanwhile: the inbox never waits for a round trip (on a basement's network, seconds),
+   * and the answer only refreshes the workspace or ends the session. A device with nothing stored
+   * asks first.
+   */
   async function restore(): Promise<void> {
+    const lastAgent = localStorage.getItem(LAST_AGENT_KEY)
+    if (lastAgent && (await localBegin(lastAgent))) {
+      void confirm(lastAgent)
+      return
+    }
     try {
       await begin(await api<Workspace>('/api/workspace'))
-    } catch (error) {
-      const lastAgent = localStorage.getItem(LAST_AGENT_KEY)
-      if (error instanceof NetworkError && lastAgent && (await offlineBegin(lastAgent))) return
+    } catch {
       state.value = 'signed-out'
     }
   }
 
-  async function offlineBegin(agentId: string): Promise<boolean> {
-    if (!(await Dexie.exists(databaseName(agentId)))) return false
+  /** The server's view of the session opened from the device: a 401 ends it (the handler set by
+   *  start() runs), another agent signed in meanwhile replaces it, and anything else is kept. */
+  async function confirm(agentId: string): Promise<void> {
+    let ws: Workspace
+    try {
+      ws = await api<Workspace>('/api/workspace')
+    } catch (error) {
+      if (!(error instanceof NetworkError) && !(error instanceof ApiError && error.status === 401)) console.warn('workspace check failed', error)
+      return
+    }
+    if (state.value !== 'signed-in' || me.value?.id !== agentId) return
+    if (ws.me.id !== agentId) await begin(ws)
+    else await db.value?.meta.put({ key: 'workspace', value: ws })
+  }
+
+  async function localBegin(agentId: string): Promise<boolean> {
+    // Opened straight away rather than asked Dexie.exists() first (another round trip before the
+    // first paint): the database is there whenever the agent id is. One created here by mistake is
+    // empty, and is the one that agent's next sign-in opens anyway.
     const local = new InboxDatabase(databaseName(agentId))
     await local.open()
     const stored = await readMeta(local, 'workspace')
@@ -85,8 +112,12 @@ export const useSessionStore = defineStore('session', () => {
     following = liveQuery(() => readMeta(local, 'workspace')).subscribe((stored) => {
       if (stored && db.value === local) workspace.value = withDefaults(stored)
     })
-    engine.value = new SyncEngine(local, `inbox-sync-${ws.me.id}`, ws.me, { onUnauthorized: ended })
-    engine.value.start()
+    const sync = new SyncEngine(local, `inbox-sync-${ws.me.id}`, ws.me, { onUnauthorized: ended })
+    engine.value = sync
+    // The feed's catch-up writes the tables the list reads: the list's first rows go first.
+    void afterFirstRows().then(() => {
+      if (engine.value === sync) sync.start()
+    })
     setUnauthorizedHandler(ended)
     state.value = 'signed-in'
   }
