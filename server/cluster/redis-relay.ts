@@ -25,7 +25,7 @@ export class RedisRelay implements Relay {
   get client(): Redis {
     return this.pub
   }
-  private readonly handlers = new Map<string, Set<(body: unknown) => void>>()
+  private readonly handlers = new Map<string, Set<(body: unknown, from: string) => void>>()
   private readonly reconnectListeners = new Set<() => void>()
   private readyOnce = false
   private closing = false
@@ -49,7 +49,12 @@ export class RedisRelay implements Relay {
         return
       }
       console.log('Redis relay: reconnected, catching up from the database')
-      for (const listener of this.reconnectListeners) listener()
+      // The listeners publish too (re-announcing presence): once the publishing side is back as well.
+      const tell = () => {
+        for (const listener of this.reconnectListeners) listener()
+      }
+      if (this.pub.status === 'ready') tell()
+      else this.pub.once('ready', tell)
     })
     this.sub.on('close', () => {
       if (!this.readyOnce || this.closing || this.down) return
@@ -78,7 +83,12 @@ export class RedisRelay implements Relay {
     this.pub.publish(this.key(channel), JSON.stringify(envelope)).catch(() => {})
   }
 
-  async subscribe(channel: string, handler: (body: unknown) => void): Promise<() => void> {
+  /** Both connections are up: what is published now reaches the others, and theirs reach this one. */
+  get connected(): boolean {
+    return this.pub.status === 'ready' && this.sub.status === 'ready'
+  }
+
+  async subscribe(channel: string, handler: (body: unknown, from: string) => void): Promise<() => void> {
     let set = this.handlers.get(channel)
     if (!set) {
       set = new Set()
@@ -124,7 +134,7 @@ export class RedisRelay implements Relay {
     if (envelope.from === this.processId) return
     for (const handler of this.handlers.get(key.slice(this.prefix.length + 1)) ?? []) {
       try {
-        handler(envelope.body)
+        handler(envelope.body, envelope.from)
       } catch (error) {
         console.error(`relay ${key}: a handler failed`, error)
       }

@@ -13,8 +13,9 @@ export interface Relay {
   readonly shared: boolean
   /** Best effort: a message published while the relay is down is dropped, not queued. */
   publish(channel: string, body: unknown): void
-  /** Resolves once the subscription is in place, so that a load that follows misses nothing. */
-  subscribe(channel: string, handler: (body: unknown) => void): Promise<() => void>
+  /** Resolves once the subscription is in place, so that a load that follows misses nothing. The
+   *  handler learns which process published (presence is dropped by process when one dies). */
+  subscribe(channel: string, handler: (body: unknown, from: string) => void): Promise<() => void>
   /** Called after a reconnection: whatever was published meanwhile was lost to this process. */
   onReconnect(listener: () => void): () => void
   close(): Promise<void>

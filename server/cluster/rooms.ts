@@ -1,12 +1,14 @@
 import { applyAwarenessUpdate, encodeAwarenessUpdate } from 'y-protocols/awareness'
 import { z } from 'zod'
 import { docName } from '../../shared/conversation-doc.ts'
+import { PresenceState } from '../../shared/presence.ts'
 import type { DocStore } from '../store/docs.ts'
 import type { DocPeers } from '../sync/doc-peers.ts'
 import type { DocRegistry } from '../sync/doc-registry.ts'
 import type { LiveDoc } from '../sync/live-doc.ts'
 import { relayOrigin } from '../sync/origins.ts'
 import { AppliedIds } from './applied-ids.ts'
+import { clientsOf, departedOrigin, dropStates, reassertOrigin, reassertion } from './room-awareness.ts'
 import type { Relay } from './relay.ts'
 import type { Exclusive } from './exclusive.ts'
 
@@ -16,13 +18,19 @@ export interface RoomRelayOptions {
   /** How long an out-of-order id may wait for the message before it (sent by another process at the
    *  same moment) before the room catches up from the store. */
   gapGraceMs: number
+  /** Told of every process whose awareness arrives (a sign of life, server/cluster/liveness.ts). */
+  heard?: (processId: string) => void
 }
 
 const RoomMessage = z.discriminatedUnion('t', [
   z.object({ t: z.literal('update'), id: z.number().int().positive(), update: z.string() }),
   z.object({ t: z.literal('awareness'), update: z.string() }),
-  /** A process opened the room: the others send the presence of their sockets in it. */
+  /** A process opened the room, or is back from an outage: the others send the presence of their
+   *  sockets in it. */
   z.object({ t: z.literal('hello') }),
+  /** The sender dropped this process's states when it went silent; it is back, and sends them again
+   *  with a newer clock. */
+  z.object({ t: z.literal('reassert'), process: z.string() }),
 ])
 type RoomMessage = z.infer<typeof RoomMessage>
 
@@ -35,6 +43,10 @@ interface Room {
   catchingUp: Promise<void> | null
   again: boolean
   offAwareness: () => void
+  /** Which process relayed each state held here that is not from a socket of this process. */
+  owners: Map<number, string>
+  /** Processes whose states were dropped here because they went silent. */
+  dropped: Set<string>
 }
 
 /**
@@ -43,7 +55,9 @@ interface Room {
  * applies it and notes the id. An id that is not the next one, a reconnection to Redis, and a check
  * every few seconds make the room read the store after the last id it holds, so a lost relay message
  * delays an update by at most the check interval and never loses it. Awareness is relayed as is
- * (never stored: a lost one is renewed by its client within 15 s).
+ * (never stored: a lost one is renewed by its client within 15 s), and each state is noted with the
+ * process that relayed it, which holds its socket: when that process goes silent, its states are
+ * dropped here at once (`departed`), and asked for again if it comes back (`returned`).
  */
 export class RoomRelay implements DocPeers {
   private readonly rooms = new Map<string, Room>()
@@ -59,7 +73,10 @@ export class RoomRelay implements DocPeers {
   ) {
     this.checker = setInterval(() => this.checkAll(), options.checkMs)
     this.checker.unref()
-    this.offReconnect = relay.onReconnect(() => this.checkAll())
+    this.offReconnect = relay.onReconnect(() => {
+      this.checkAll()
+      this.reannounce()
+    })
   }
 
   /** The registry whose replicas this keeps in step (it is built with this as its peers). */
@@ -77,12 +94,16 @@ export class RoomRelay implements DocPeers {
       catchingUp: null,
       again: false,
       offAwareness: () => {},
+      owners: new Map(),
+      dropped: new Set(),
     }
     this.rooms.set(live.conversationId, room)
     const onAwareness = ({ added, updated, removed }: { added: number[]; updated: number[]; removed: number[] }, origin: unknown) => {
+      if (origin === 'timeout') for (const client of removed) room.owners.delete(client)
       // Not what came from elsewhere, nor this process timing out states it stopped hearing about
-      // (their own process still renews them).
-      if (origin === relayOrigin || origin === 'timeout') return
+      // (their own process still renews them), nor dropping those of a silent process (every
+      // process drops them itself).
+      if (origin === relayOrigin || origin === 'timeout' || origin === departedOrigin) return
       const update = encodeAwarenessUpdate(live.awareness, [...added, ...updated, ...removed])
       this.publish(live, { t: 'awareness', update: Buffer.from(update).toString('base64') })
     }
@@ -90,7 +111,7 @@ export class RoomRelay implements DocPeers {
     room.offAwareness = () => live.awareness.off('update', onAwareness)
     // Subscribed first, then read the store: whatever was appended while the doc loaded is either in
     // this catch-up or in a message that comes after the subscription.
-    void this.relay.subscribe(channelOf(live), (body) => this.receive(room, body)).then((unsubscribe) => {
+    void this.relay.subscribe(channelOf(live), (body, from) => this.receive(room, body, from)).then((unsubscribe) => {
       if (room.closed) return unsubscribe()
       room.unsubscribe = unsubscribe
       this.publish(live, { t: 'hello' })
@@ -123,6 +144,52 @@ export class RoomRelay implements DocPeers {
     await this.leases.exclusively(name, fn)
   }
 
+  /** A process went silent: the states it relayed go, here and from this process's sockets. */
+  departed(processId: string): void {
+    for (const room of this.rooms.values()) {
+      const own = ownClients(room.live)
+      const gone: number[] = []
+      for (const [client, owner] of room.owners) {
+        if (owner !== processId) continue
+        room.owners.delete(client)
+        if (!own.has(client)) gone.push(client)
+      }
+      if (gone.length === 0) continue
+      room.dropped.add(processId)
+      dropStates(room.live.awareness, gone)
+    }
+  }
+
+  /** A process declared gone beats again: where its states were dropped, it is asked for them. */
+  returned(processId: string): void {
+    for (const room of this.rooms.values()) {
+      if (!room.dropped.delete(processId)) continue
+      this.publish(room.live, { t: 'reassert', process: processId })
+    }
+  }
+
+  /** The accounts with a room open here. */
+  accounts(): Set<string> {
+    return new Set([...this.rooms.values()].map((room) => room.live.accountId))
+  }
+
+  /** Which processes hold the sockets of each agent present in the room (this one for its own). */
+  holders(conversationId: string): Map<string, string[]> {
+    const room = this.rooms.get(conversationId)
+    const held = new Map<string, string[]>()
+    if (!room) return held
+    const own = ownClients(room.live)
+    for (const [client, state] of room.live.awareness.getStates()) {
+      const parsed = PresenceState.safeParse(state)
+      if (!parsed.success) continue
+      const holder = own.has(client) ? this.relay.processId : (room.owners.get(client) ?? this.relay.processId)
+      const list = held.get(parsed.data.user.id) ?? []
+      if (!list.includes(holder)) list.push(holder)
+      held.set(parsed.data.user.id, list)
+    }
+    return held
+  }
+
   close(): void {
     clearInterval(this.checker)
     this.offReconnect()
@@ -133,7 +200,7 @@ export class RoomRelay implements DocPeers {
     this.relay.publish(channelOf(live), message)
   }
 
-  private receive(room: Room, body: unknown): void {
+  private receive(room: Room, body: unknown, from: string): void {
     if (room.closed) return
     const parsed = RoomMessage.safeParse(body)
     if (!parsed.success) return
@@ -144,16 +211,46 @@ export class RoomRelay implements DocPeers {
       this.registry?.applyRelayed(live, [Buffer.from(message.update, 'base64')])
       if (room.ids.add(message.id)) this.scheduleCatchUp(room)
     } else if (message.t === 'awareness') {
+      this.options.heard?.(from)
       try {
-        applyAwarenessUpdate(live.awareness, Buffer.from(message.update, 'base64'), relayOrigin)
+        const update = Buffer.from(message.update, 'base64')
+        const clients = clientsOf(update)
+        const { meta, states } = live.awareness
+        const before = clients.map((client) => meta.get(client))
+        applyAwarenessUpdate(live.awareness, update, relayOrigin)
+        // Only what was taken changes hands (a late message from where a socket was before is not).
+        clients.forEach((client, i) => {
+          if (meta.get(client) === before[i]) return
+          if (states.has(client)) room.owners.set(client, from)
+          else room.owners.delete(client)
+        })
       } catch {
         // Another process sent what it accepted from its sockets; a bad one is dropped here too.
       }
-    } else {
-      const own = [...live.peers].flatMap((peer) => [...peer.awarenessIds])
+    } else if (message.t === 'hello') {
+      const own = [...ownClients(live)]
       if (own.length === 0) return
       const update = encodeAwarenessUpdate(live.awareness, own)
       this.publish(live, { t: 'awareness', update: Buffer.from(update).toString('base64') })
+    } else if (message.process === this.relay.processId) {
+      this.reassert(room)
+    }
+  }
+
+  /** This process's sockets' states, one clock newer, here (its sockets adopt the clock) and, by the
+   *  awareness listener, to the others. */
+  private reassert(room: Room): void {
+    const update = reassertion(room.live.awareness, [...ownClients(room.live)])
+    if (update) applyAwarenessUpdate(room.live.awareness, update, reassertOrigin)
+  }
+
+  /** Back from a Redis outage: what changed meanwhile was lost both ways, and the others may have
+   *  taken this process for gone and dropped its states. */
+  private reannounce(): void {
+    for (const room of this.rooms.values()) {
+      if (room.closed || !room.unsubscribe) continue
+      this.reassert(room)
+      this.publish(room.live, { t: 'hello' })
     }
   }
 
@@ -197,3 +294,5 @@ export class RoomRelay implements DocPeers {
 }
 
 const channelOf = (live: LiveDoc): string => `room:${live.conversationId}`
+
+const ownClients = (live: LiveDoc): Set<number> => new Set([...live.peers].flatMap((peer) => [...peer.awarenessIds]))

@@ -17,13 +17,13 @@ class FakeRelay implements Relay {
   readonly processId = 'me'
   readonly shared = true
   readonly published: { channel: string; body: unknown }[] = []
-  private readonly handlers = new Map<string, (body: unknown) => void>()
+  private readonly handlers = new Map<string, (body: unknown, from: string) => void>()
   reconnected: () => void = () => {}
 
   publish(channel: string, body: unknown): void {
     this.published.push({ channel, body })
   }
-  async subscribe(channel: string, handler: (body: unknown) => void): Promise<() => void> {
+  async subscribe(channel: string, handler: (body: unknown, from: string) => void): Promise<() => void> {
     this.handlers.set(channel, handler)
     return () => this.handlers.delete(channel)
   }
@@ -33,7 +33,7 @@ class FakeRelay implements Relay {
   }
   async close(): Promise<void> {}
   deliver(channel: string, body: unknown): void {
-    this.handlers.get(channel)?.(body)
+    this.handlers.get(channel)?.(body, 'another-process')
   }
 }
 
