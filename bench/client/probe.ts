@@ -8,16 +8,22 @@ import type { Page } from 'playwright-core'
 // with helpers that do not exist in the page.
 
 export const PROBE_SCRIPT = `(() => {
-  const b = { submitAt: null, paneAt: null, emptyAt: null, firstRowAt: null, status: [], counts: [], fcp: null };
+  const b = { submitAt: null, paneAt: null, emptyAt: null, firstRowAt: null, firstRowPaintAt: null, mountedAt: null, status: [], counts: [], fcp: null };
   Object.defineProperty(window, '__bench', { value: b });
   addEventListener('submit', () => { if (b.submitAt === null) b.submitAt = performance.now(); }, true);
   const check = () => {
     const now = performance.now();
     const pane = document.querySelector('section[aria-label="Conversations"]');
     if (pane && b.paneAt === null) b.paneAt = now;
+    if (b.mountedAt === null && document.querySelector('#app[data-v-app]')) b.mountedAt = now;
     if (pane && b.firstRowAt === null) {
       const row = pane.querySelector('a[href]');
-      if (row && row.getBoundingClientRect().height > 0) b.firstRowAt = now;
+      if (row && row.getBoundingClientRect().height > 0) {
+        b.firstRowAt = now;
+        // In the DOM is not on screen: a long task after the insertion holds the frame back. The
+        // frame callback runs in the frame that paints it.
+        requestAnimationFrame(() => { b.firstRowPaintAt = performance.now(); });
+      }
       else if (b.emptyAt === null && pane.querySelector('.empty')) b.emptyAt = now;
     }
     const s = document.querySelector('[role="status"][aria-label="Sync status"]');
@@ -54,6 +60,10 @@ export interface ProbeState {
   /** "No conversations here." shown before any row. */
   emptyAt: number | null
   firstRowAt: number | null
+  /** The frame after the first row was in the DOM: when it is on screen. */
+  firstRowPaintAt: number | null
+  /** Vue mounted the app (over first-paint.js's snapshot, if there was one). */
+  mountedAt: number | null
   status: StatusEntry[]
   /** The status tabs' counts ("open,pending,snoozed,resolved"), each time they changed. */
   counts: { at: number; counts: string }[]

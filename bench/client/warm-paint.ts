@@ -1,23 +1,32 @@
 import type { BrowserContext, Page } from 'playwright-core'
 import { sleep } from '../lib/time.ts'
 import { freshPage, launchProfile, watchPage } from './browser.ts'
-import { installProbe, readProbe, readResources } from './probe.ts'
+import { installProbe, readProbe } from './probe.ts'
 
 // Warm first paint: the profile already holds the 10,000 conversations (and the service worker its
-// precache). Timed in the page's clock, from navigation start (performance.now() = 0) to the first
-// conversation row in the DOM; FCP and the moment /api/workspace answered are shown beside it, since
-// main.ts waits for that request before it mounts the app.
+// precache). Timed in the page's clock, from navigation start (performance.now() = 0) to the frame
+// that shows the first conversation row: from first-paint.js's snapshot of the device's last view
+// when there is one. Beside it, when the app's code ran, mounted over it, and painted the rows of its
+// own Dexie query (the marks the app sets: app:start, inbox:live-rows).
 
 const TIMEOUT_MS = 30_000
+const MARKS = `(() => {
+  const at = (name) => performance.getEntriesByName(name, 'mark')[0]?.startTime ?? null;
+  return { start: at('app:start'), live: at('inbox:live-rows') };
+})()`
 
 export interface WarmRun {
+  /** The first conversation row on screen (the frame after it entered the DOM). */
   firstRowMs: number
   fcpMs: number | null
-  /** main.ts runs (the bundle is loaded and evaluated) and asks who is signed in. */
-  workspaceSentMs: number | null
-  workspaceAnsweredMs: number | null
-  /** The app mounted: the list pane is in the DOM, its rows not yet read from Dexie. */
-  paneMs: number | null
+  /** main.ts runs: the bundle is loaded and evaluated (the app's own `app:start` mark). */
+  mainMs: number | null
+  /** Vue mounted the app, over the device's last view painted by first-paint.js if there was one. */
+  mountedMs: number | null
+  /** The list's own Dexie query answered and its rows were painted (`inbox:live-rows` mark). */
+  liveRowsMs: number | null
+  /** The first row was painted from first-paint.js's snapshot rather than by the app. */
+  fromSnapshot: boolean
 }
 
 async function timeFirstRow(page: Page, url: string, problems: string[]): Promise<WarmRun> {
@@ -27,14 +36,15 @@ async function timeFirstRow(page: Page, url: string, problems: string[]): Promis
   const deadline = Date.now() + TIMEOUT_MS
   for (;;) {
     const probe = await readProbe(page)
-    if (probe.firstRowAt !== null) {
-      const workspace = (await readResources(page)).find((r) => new URL(r.name).pathname === '/api/workspace')
+    const marks = (await page.evaluate(MARKS)) as { start: number | null; live: number | null }
+    if (probe.firstRowPaintAt !== null && marks.live !== null) {
       return {
-        firstRowMs: probe.firstRowAt,
+        firstRowMs: probe.firstRowPaintAt,
         fcpMs: probe.fcp,
-        workspaceSentMs: workspace?.startTime ?? null,
-        workspaceAnsweredMs: workspace?.responseEnd ?? null,
-        paneMs: probe.paneAt,
+        mainMs: marks.start,
+        mountedMs: probe.mountedAt,
+        liveRowsMs: marks.live,
+        fromSnapshot: probe.mountedAt === null || probe.firstRowAt! < probe.mountedAt,
       }
     }
     if (Date.now() > deadline) throw new Error(`no conversation row ${TIMEOUT_MS / 1000} s after opening the app warm`)

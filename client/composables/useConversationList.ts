@@ -114,8 +114,9 @@ export interface ListRow {
   contactName: string
 }
 
-/** The list's rows with their contacts' names, read together so a row never renders half-known. */
-export function useConversationList(db: InboxDatabase, query: Ref<ListQuery>, limit: Ref<number>) {
+/** The list's rows with their contacts' names, read together so a row never renders half-known.
+ *  `initial`: what to show until the first answer (the device's last view of this list). */
+export function useConversationList(db: InboxDatabase, query: Ref<ListQuery>, limit: Ref<number>, initial: ListRow[] = []) {
   return useLiveQuery(
     async (): Promise<ListRow[]> => {
       const rows = await listConversations(db, query.value, limit.value)
@@ -123,17 +124,17 @@ export function useConversationList(db: InboxDatabase, query: Ref<ListQuery>, li
       return rows.map((row, i) => ({ row, contactName: contacts[i]?.name ?? 'Unknown contact' }))
     },
     [query, limit],
-    [] as ListRow[],
+    initial,
   )
 }
 
-export function useStatusCounts(db: InboxDatabase, query: Ref<ListQuery>) {
+export function useStatusCounts(db: InboxDatabase, query: Ref<ListQuery>, initial?: Record<Status, number>) {
   return useLiveQuery(
     async () => {
       const counts = await Promise.all(STATUS_TABS.map((status) => countConversations(db, { ...query.value, status })))
       return Object.fromEntries(STATUS_TABS.map((s, i) => [s, counts[i] ?? 0])) as Record<Status, number>
     },
     [query],
-    { open: 0, pending: 0, snoozed: 0, resolved: 0 } as Record<Status, number>,
+    initial ?? ({ open: 0, pending: 0, snoozed: 0, resolved: 0 } as Record<Status, number>),
   )
 }

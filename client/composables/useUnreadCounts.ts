@@ -24,13 +24,13 @@ export async function countUnread(db: InboxDatabase, q: ListQuery): Promise<numb
 }
 
 /** Unread counts of every status tab, for the current filter and inbox. */
-export function useUnreadCounts(db: InboxDatabase, query: Ref<ListQuery>) {
+export function useUnreadCounts(db: InboxDatabase, query: Ref<ListQuery>, initial?: Record<Status, number>) {
   return useLiveQuery(
     async () => {
       const counts = await Promise.all(STATUS_TABS.map((status) => countUnread(db, { ...query.value, status })))
       return Object.fromEntries(STATUS_TABS.map((s, i) => [s, counts[i] ?? 0])) as Record<Status, number>
     },
     [query],
-    { open: 0, pending: 0, snoozed: 0, resolved: 0 } as Record<Status, number>,
+    initial ?? ({ open: 0, pending: 0, snoozed: 0, resolved: 0 } as Record<Status, number>),
   )
 }

@@ -8,8 +8,17 @@ import { SyncEngine } from '../sync/engine.ts'
 import { clearAllDrafts } from '../db/drafts.ts'
 import { forgetThisDevice } from '../push/web-push.ts'
 import { afterFirstRows } from '../lib/first-paint.ts'
+import { forgetListSnapshot } from '../lib/list-snapshot.ts'
+import { forgetShell } from '../lib/shell-snapshot.ts'
+import { LAST_AGENT_KEY } from '../lib/last-agent.ts'
 
-const LAST_AGENT_KEY = 'inbox.lastAgentId'
+
+/** Whoever opens this browser next does not get this agent's inbox painted from the last view. */
+function forgetLastView(): void {
+  localStorage.removeItem(LAST_AGENT_KEY)
+  forgetListSnapshot()
+  forgetShell()
+}
 
 /** A workspace stored by an older version lacks newer fields (an agent's `active`, an inbox's
  *  `archived`): the schema's defaults fill them in, so nobody reads as deactivated. */
@@ -128,7 +137,7 @@ export const useSessionStore = defineStore('session', () => {
   function ended(): void {
     if (state.value !== 'signed-in' || leaving) return
     stop()
-    localStorage.removeItem(LAST_AGENT_KEY)
+    forgetLastView()
     // The workspace stays set until another one replaces it: the views unmounting still read it.
     expired.value = true
     state.value = 'signed-out'
@@ -169,7 +178,7 @@ export const useSessionStore = defineStore('session', () => {
       await Dexie.delete(databaseName(agentId))
       clearAllDrafts(agentId)
     }
-    localStorage.removeItem(LAST_AGENT_KEY)
+    forgetLastView()
     workspace.value = null
     state.value = 'signed-out'
   }
