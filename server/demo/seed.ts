@@ -40,8 +40,17 @@ const DEMO_ATTRIBUTES: NewAttribute[] = [
 const PEOPLE_SEED = 20240601
 const CONVERSATION_SEED = 20240602
 
-/** The demo workspace `npm start` creates on an empty database (DEMO=0 skips it). */
-export async function seedDemoWorkspace(ctx: AppContext): Promise<DemoCredentials> {
+/**
+ * The demo workspace `npm start` creates on an empty database (DEMO=0 skips it). It goes through the
+ * same store methods, services and doc registry as live traffic, all in one transaction: one commit
+ * instead of about 560, which on PostgreSQL on a busy machine took 34 s. A start that dies part-way
+ * also leaves the database empty, to be seeded again, rather than with half a workspace.
+ */
+export function seedDemoWorkspace(ctx: AppContext): Promise<DemoCredentials> {
+  return ctx.store.inOneTransaction(() => seedWorkspace(ctx))
+}
+
+async function seedWorkspace(ctx: AppContext): Promise<DemoCredentials> {
   const ws = await createWorkspace(ctx, {
     accountName: 'Acme Support',
     agents: [

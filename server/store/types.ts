@@ -71,6 +71,14 @@ export interface Store {
   /** Runs `fn` while no other process starting on the same database runs its own: start-up's
    *  "empty database? then seed it" must happen once when several processes start together. */
   withStartupLock<T>(fn: () => Promise<T>): Promise<T>
+  /** Runs `fn` with every store call it makes, directly or through services, in one transaction
+   *  that commits once when `fn` resolves: all of it is kept, or, if `fn` throws, none of it. A call
+   *  that fails inside is undone alone, as its own transaction would be (a store method's failed
+   *  statement outside its transaction, which none makes on purpose, fails the whole on PostgreSQL).
+   *  Calls inside take turns, each whole, so feed numbers stay gap-free and in commit order. Made
+   *  for work that runs alone, the demo seed at start-up: on SQLite, whatever else the process
+   *  writes meanwhile joins it; on PostgreSQL, the rows it writes stay locked until it ends. */
+  inOneTransaction<T>(fn: () => Promise<T>): Promise<T>
   close(): Promise<void>
 }
 

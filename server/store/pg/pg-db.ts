@@ -1,4 +1,6 @@
+import { AsyncLocalStorage } from 'node:async_hooks'
 import pg from 'pg'
+import { SharedTransaction } from './shared-transaction.ts'
 
 // One pool per store. BIGINT (timestamps in ms, seqs) comes back as a JS number, as from SQLite:
 // every value we keep in one is below 2^53.
@@ -38,9 +40,42 @@ export interface PgOptions {
   max?: number
 }
 
+/** Inside inOneTransaction: its transaction and client, and the turn of the store call whose
+ *  transaction (a savepoint) is running, if any: that call's own queries go straight to the client. */
+interface Joined {
+  shared: SharedTransaction
+  sql: Sql
+  turn: { held: boolean } | null
+}
+
 export class PgDb extends Queries {
+  /** Follows the async calls made from inside inOneTransaction, whoever makes them (services, the doc
+   *  registry's write chain), so that they join it without being handed a client. */
+  private readonly joined = new AsyncLocalStorage<Joined>()
+
   constructor(readonly pool: pg.Pool) {
     super(pool)
+  }
+
+  override rows<R>(text: string, params: unknown[] = []): Promise<R[]> {
+    return this.route((sql) => sql.rows<R>(text, params), () => super.rows<R>(text, params))
+  }
+
+  override row<R>(text: string, params: unknown[] = []): Promise<R | undefined> {
+    return this.route((sql) => sql.row<R>(text, params), () => super.row<R>(text, params))
+  }
+
+  override run(text: string, params: unknown[] = []): Promise<number> {
+    return this.route((sql) => sql.run(text, params), () => super.run(text, params))
+  }
+
+  /** A statement outside any store transaction: on the pool, or in the shared transaction in turn. */
+  private route<T>(shared: (sql: Sql) => Promise<T>, pooled: () => Promise<T>): Promise<T> {
+    const joined = this.joined.getStore()
+    if (!joined) return pooled()
+    if (joined.turn?.held) return shared(joined.sql)
+    if (!joined.shared.open) return joined.shared.ended.then(pooled)
+    return joined.shared.inTurn(() => shared(joined.sql))
   }
 
   static open(url: string, options: PgOptions = {}): PgDb {
@@ -55,8 +90,23 @@ export class PgDb extends Queries {
     return new PgDb(pool)
   }
 
-  /** Runs `fn` in one transaction on one client: committed if it resolves, rolled back if it throws. */
+  /** Runs `fn` in one transaction on one client: committed if it resolves, rolled back if it throws.
+   *  Inside inOneTransaction, a savepoint of that transaction instead. */
   async tx<T>(fn: (sql: Sql) => Promise<T>): Promise<T> {
+    const joined = this.joined.getStore()
+    if (joined?.turn?.held) return joined.shared.savepoint(() => fn(joined.sql))
+    if (joined?.shared.open) {
+      return joined.shared.inTurn(async () => {
+        const turn = { held: true }
+        try {
+          return await this.joined.run({ ...joined, turn }, () => joined.shared.savepoint(() => fn(joined.sql)))
+        } finally {
+          // Work the call left running (a timer) takes turns from now on, like anyone else's.
+          turn.held = false
+        }
+      })
+    }
+    if (joined) await joined.shared.ended
     const client = await this.pool.connect()
     try {
       await client.query('BEGIN')
@@ -68,6 +118,30 @@ export class PgDb extends Queries {
       throw error
     } finally {
       client.release()
+    }
+  }
+
+  /** Store.inOneTransaction: `fn` and every query and transaction it starts, on one client, committed
+   *  once. Inside another, it joins that one. */
+  async inOneTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.joined.getStore()?.shared.open) return fn()
+    const client = await this.pool.connect()
+    const shared = new SharedTransaction(client)
+    let healthy = true
+    try {
+      await client.query('BEGIN')
+      let result: T
+      try {
+        result = await this.joined.run({ shared, sql: new Queries(client), turn: null }, fn)
+      } catch (error) {
+        await shared.rollback().catch(() => (healthy = false))
+        throw error
+      }
+      await shared.commit()
+      return result
+    } finally {
+      // A client whose ROLLBACK failed may still be inside the transaction: destroyed, not pooled.
+      client.release(healthy ? undefined : true)
     }
   }
 

@@ -114,6 +114,10 @@ export class PgStore implements Store {
     return withSessionLock(this.db, 'support-inbox:startup', fn)
   }
 
+  inOneTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    return this.db.inOneTransaction(fn)
+  }
+
   close(): Promise<void> {
     return this.db.close()
   }

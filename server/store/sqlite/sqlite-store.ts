@@ -115,6 +115,21 @@ export class SqliteStore implements Store {
     return fn()
   }
 
+  /** One connection: BEGIN here, and each store method's own transaction becomes a savepoint of it
+   *  (better-sqlite3 nests them so). Inside another, it joins that one. */
+  async inOneTransaction<T>(fn: () => Promise<T>): Promise<T> {
+    if (this.db.inTransaction) return fn()
+    this.db.exec('BEGIN IMMEDIATE')
+    try {
+      const result = await fn()
+      this.db.exec('COMMIT')
+      return result
+    } catch (error) {
+      if (this.db.inTransaction) this.db.exec('ROLLBACK')
+      throw error
+    }
+  }
+
   async close(): Promise<void> {
     await this.walSync?.close()
     await this.checkpointer?.stop()
