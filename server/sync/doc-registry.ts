@@ -126,7 +126,7 @@ export class DocRegistry {
       }
       live.broadcast(updateMessage(update), except)
       await this.project(live, from)
-      if (live.updatesSinceCompaction >= this.options.compactAfter) await this.compact(live)
+      if (live.updatesSinceCompaction >= this.options.compactAfter) this.compactAside(live)
     })
   }
 
@@ -183,16 +183,28 @@ export class DocRegistry {
     queueMicrotask(() => this.hooks.onStateChange(change))
   }
 
+  /** Compacts beside the doc's write chain, not in it: the next update's append (and so its
+   *  forwarding) never waits for a merge, a lease and a rewrite of the log. */
+  private compactAside(live: LiveDoc): void {
+    if (live.compacting) return
+    live.compacting = this.compact(live)
+      .catch((error: unknown) => console.error(`doc ${live.conversationId}: compaction failed`, error))
+      .finally(() => (live.compacting = null))
+  }
+
   private async compact(live: LiveDoc): Promise<void> {
     const through = this.peers.safeThrough(live)
     if (through === 0) return
     const name = docName(live.conversationId)
+    // Appends made while this runs are counted for the next compaction.
+    const counted = live.updatesSinceCompaction
     await this.peers.exclusively(`compact:${name}`, async () => {
+      const bytesBefore = live.approxBytes
       const state = Y.encodeStateAsUpdate(live.doc)
       await this.store.docs.compactDoc(name, state, through)
-      live.approxBytes = state.byteLength
+      live.approxBytes = state.byteLength + (live.approxBytes - bytesBefore)
     })
-    live.updatesSinceCompaction = 1
+    live.updatesSinceCompaction = Math.max(1, live.updatesSinceCompaction - counted + 1)
   }
 
   /** Applies a client's update; resolves once it is persisted (the HTTP path's acknowledgement). */
@@ -280,6 +292,7 @@ export class DocRegistry {
 
   private async unload(live: LiveDoc): Promise<void> {
     await live.chain
+    await live.compacting
     if (!live.idle || this.live.get(live.conversationId) !== live) return
     if (live.updatesSinceCompaction > 1) await this.compact(live)
     if (!live.idle) return
@@ -291,7 +304,7 @@ export class DocRegistry {
   /** Waits for every pending append, then drops all docs (shutdown). */
   async closeAll(): Promise<void> {
     const docs = [...this.live.values()]
-    await Promise.all(docs.map((d) => d.chain))
+    await Promise.all(docs.flatMap((d) => [d.chain, d.compacting]))
     for (const live of docs) {
       this.live.delete(live.conversationId)
       this.peers.closed(live)

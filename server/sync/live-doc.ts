@@ -27,6 +27,8 @@ export class LiveDoc {
   readonly peers = new Set<RoomPeer>()
   chain: Promise<void> = Promise.resolve()
   updatesSinceCompaction = 0
+  /** A compaction in progress, which appends do not wait for (doc-registry.ts). */
+  compacting: Promise<void> | null = null
   lastUpdateId = 0
   /** An upper bound of the merged state's size: exact at load and compaction, plus each update since. */
   approxBytes = 0
