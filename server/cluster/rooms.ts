@@ -20,6 +20,9 @@ export interface RoomRelayOptions {
   gapGraceMs: number
   /** Told of every process whose awareness arrives (a sign of life, server/cluster/liveness.ts). */
   heard?: (processId: string) => void
+  /** How long a doc loaded here leaves a change the SQL row lacks to the process that stored it
+   *  (server/sync/doc-peers.ts); default 2 s. */
+  settleMs?: number
 }
 
 const RoomMessage = z.discriminatedUnion('t', [
@@ -60,6 +63,7 @@ interface Room {
  * dropped here at once (`departed`), and asked for again if it comes back (`returned`).
  */
 export class RoomRelay implements DocPeers {
+  readonly settleMs: number
   private readonly rooms = new Map<string, Room>()
   private registry: DocRegistry | null = null
   private readonly checker: NodeJS.Timeout
@@ -71,6 +75,7 @@ export class RoomRelay implements DocPeers {
     private readonly leases: Exclusive,
     private readonly options: RoomRelayOptions,
   ) {
+    this.settleMs = options.settleMs ?? 2_000
     this.checker = setInterval(() => this.checkAll(), options.checkMs)
     this.checker.unref()
     this.offReconnect = relay.onReconnect(() => {

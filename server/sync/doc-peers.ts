@@ -15,6 +15,10 @@ export interface DocPeers {
   safeThrough(live: LiveDoc): number
   /** Runs `fn` unless another process runs the same work now (then resolves without running it). */
   exclusively(name: string, fn: () => Promise<void>): Promise<void>
+  /** How long another process may take between storing an update and saving its projection: a doc
+   *  loaded in that window holds a change the SQL row lacks, which is that process's to project,
+   *  not this one's (0: no other process). */
+  readonly settleMs: number
 }
 
 export const noPeers: DocPeers = {
@@ -23,4 +27,5 @@ export const noPeers: DocPeers = {
   appended: () => {},
   safeThrough: (live) => live.lastUpdateId,
   exclusively: (_name, fn) => fn(),
+  settleMs: 0,
 }

@@ -102,10 +102,43 @@ export class DocRegistry {
     live.doc.on('update', (update: Uint8Array, origin: unknown) => this.onUpdate(live, update, origin))
     this.live.set(conversationId, live)
     this.peers.opened(live)
-    live.stateTouched = true
-    live.chain = live.chain.then(() => this.project(live, serverOrigin))
+    const loaded = projectConversation(live.doc)
+    if (this.peers.settleMs === 0 || sameState(live.projection, loaded)) {
+      live.stateTouched = true
+      live.chain = live.chain.then(() => this.project(live, serverOrigin))
+    } else {
+      // Another process may have stored this change a moment ago and be saving its projection (with
+      // its jobs and rules) right now: credited to it, not run twice. Only if the row still lacks it
+      // once that process has had time is it repaired here (it crashed in between).
+      const atLoad = live.projection
+      live.projection = loaded
+      const timer = setTimeout(() => {
+        live.chain = live.chain.then(() => this.repairUnsaved(live, atLoad, loaded))
+      }, this.peers.settleMs)
+      timer.unref()
+    }
     this.scheduleUnload(live)
     return live
+  }
+
+  /** The fields the doc changed before it was loaded here and that nobody has saved since: projected
+   *  now, with their jobs and rules, from the SQL row as it stands. */
+  private async repairUnsaved(live: LiveDoc, rowAtLoad: ConversationState, loaded: ConversationState): Promise<void> {
+    if (this.live.get(live.conversationId) !== live) return
+    try {
+      const stored = await this.store.conversations.getConversation(live.conversationId)
+      if (!stored) return
+      const row = ConversationState.parse(stored.row)
+      const unsaved = (Object.keys(loaded) as (keyof ConversationState)[]).some(
+        (key) => !sameValue(loaded[key], rowAtLoad[key]) && sameValue(row[key], rowAtLoad[key]),
+      )
+      if (!unsaved) return
+      live.projection = row
+      live.stateTouched = true
+      await this.project(live, serverOrigin)
+    } catch (error) {
+      console.error(`doc ${live.conversationId}: repairing an unsaved projection failed`, error)
+    }
   }
 
   private onUpdate(live: LiveDoc, update: Uint8Array, origin: unknown): void {
@@ -321,11 +354,13 @@ export function applyAdmitted(live: LiveDoc, update: Uint8Array, origin: unknown
   Y.applyUpdate(live.doc, update, origin)
 }
 
+const sameValue = (a: unknown, b: unknown): boolean => JSON.stringify(a) === JSON.stringify(b)
+
 /** The baseline with the fields that changed from `before` to `after` taken from `after`. */
 function shiftedBaseline(baseline: ConversationState, before: ConversationState, after: ConversationState): ConversationState {
   const shifted: Record<string, unknown> = { ...baseline }
   for (const key of Object.keys(after) as (keyof ConversationState)[]) {
-    if (JSON.stringify(before[key]) !== JSON.stringify(after[key])) shifted[key] = after[key]
+    if (!sameValue(before[key], after[key])) shifted[key] = after[key]
   }
   return shifted as ConversationState
 }
