@@ -92,6 +92,8 @@ async function timeOnce(row: Row): Promise<number> {
     await seedDemoWorkspace(ctx)
     return performance.now() - started
   } finally {
+    // Seeding snoozed conversations arms the snooze timer: it must not fire on a closed store.
+    ctx.waker.stop()
     await ctx.docs.closeAll()
     await ctx.cluster.close()
     await store.close()

@@ -27,6 +27,8 @@ async function seed(store: Store, clock: Clock): Promise<string> {
     await seedDemoWorkspace(ctx)
     return (await store.directory.findAgentByEmail('alice@example.com'))!.accountId
   } finally {
+    // Seeding snoozed conversations arms the snooze timer: it must not fire on a closed store.
+    ctx.waker.stop()
     await ctx.docs.closeAll()
     await ctx.cluster.close()
     await rm(dataDir, { recursive: true, force: true })
