@@ -2,13 +2,13 @@ import type { Page } from 'playwright-core'
 
 // What the page records about itself, in its own clock (performance.now(), 0 = navigation start):
 // installed before any of the app's scripts run. A MutationObserver notes the list pane appearing (the
-// app has mounted), the first conversation row in the DOM with a size (Vue has rendered it; paint
-// follows within a frame), an empty-list message before it, and every change of the sync status and
-// of the status tabs' counts. Plain strings, not functions: tsx rewrites functions
+// app has mounted), the first conversation row in the DOM with a size, an empty-list message before
+// it, and every change of the sync status and of the status tabs' counts; Element Timing, when a row's
+// text was painted (in the DOM is not on screen: a long task after the insertion holds the paint back). Plain strings, not functions: tsx rewrites functions
 // with helpers that do not exist in the page.
 
 export const PROBE_SCRIPT = `(() => {
-  const b = { submitAt: null, paneAt: null, emptyAt: null, firstRowAt: null, firstRowPaintAt: null, mountedAt: null, status: [], counts: [], fcp: null };
+  const b = { submitAt: null, paneAt: null, emptyAt: null, firstRowAt: null, firstRowPaintAt: null, rowRenderAt: null, mountedAt: null, status: [], counts: [], fcp: null };
   Object.defineProperty(window, '__bench', { value: b });
   addEventListener('submit', () => { if (b.submitAt === null) b.submitAt = performance.now(); }, true);
   const check = () => {
@@ -45,6 +45,12 @@ export const PROBE_SCRIPT = `(() => {
   new PerformanceObserver((list) => {
     for (const e of list.getEntries()) if (e.name === 'first-contentful-paint') b.fcp = e.startTime;
   }).observe({ type: 'paint', buffered: true });
+  // Element Timing (the rows' names carry elementtiming): when a row's text was actually painted.
+  new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      if (e.identifier === 'conversation-row' && (b.rowRenderAt === null || e.renderTime < b.rowRenderAt)) b.rowRenderAt = e.renderTime;
+    }
+  }).observe({ type: 'element', buffered: true });
 })()`
 
 export interface StatusEntry {
@@ -62,6 +68,8 @@ export interface ProbeState {
   firstRowAt: number | null
   /** The frame after the first row was in the DOM: when it is on screen. */
   firstRowPaintAt: number | null
+  /** Element Timing's render time of the first row's text: when it was painted. */
+  rowRenderAt: number | null
   /** Vue mounted the app (over first-paint.js's snapshot, if there was one). */
   mountedAt: number | null
   status: StatusEntry[]

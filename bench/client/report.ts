@@ -129,7 +129,7 @@ export function warmTable(newTab: WarmRun[], restart: WarmRun[], failures: strin
     columns: ['opened in', 'first row on screen', 'from the snapshot', 'FCP', 'main.ts runs', 'app mounted', 'app\'s own rows', 'target', 'vs target'],
     rows: [row('a new tab (browser running)', newTab), row('a restarted browser (same profile)', restart)],
     notes: [
-      'navigation start (performance.now() = 0) → the frame that shows the first conversation row, in the page\'s clock;',
+      'navigation start (performance.now() = 0) → the first conversation row painted (Element Timing), in the page\'s clock;',
       `  median (min–max) of ${Math.max(newTab.length, restart.length)}, one per bootstrapped profile; the other columns are medians. The`,
       '  service worker serves the app shell. first-paint.js (a classic script run while the HTML parses) paints the device\'s',
       '  last view of the inbox from localStorage, inert; "from the snapshot": runs whose first row came from it. main.ts',
