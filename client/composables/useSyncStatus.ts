@@ -1,12 +1,14 @@
-import { computed } from 'vue'
+import { computed, type Ref } from 'vue'
 import type { InboxDatabase } from '../db/database.ts'
 import { readMeta } from '../db/database.ts'
 import { useLiveQuery } from './useLiveQuery.ts'
 
 export type SyncLabel = { kind: 'online' | 'offline' | 'syncing' | 'trouble'; text: string; progress: number | null; detail?: string }
 
-/** What the header says about sync, for every tab (the leader writes the connection to Dexie). */
-export function useSyncStatus(db: InboxDatabase) {
+/** What the header says about sync, for every tab (the leader writes the connection to Dexie).
+ *  `started`: this page's sync engine has started (it waits for the list's first rows); before, the
+ *  stored connection is the last page's, and the header says "Connecting…". */
+export function useSyncStatus(db: InboxDatabase, started: Ref<boolean>) {
   const connection = useLiveQuery(() => readMeta(db, 'connection'), [], undefined)
   const pending = useLiveQuery(
     async () => {
@@ -24,6 +26,9 @@ export function useSyncStatus(db: InboxDatabase) {
     const progress = connection.data.value?.progress ?? null
     const n = pending.data.value
     const trouble = connection.data.value?.trouble
+    if (!started.value || connection.data.value?.connecting) {
+      return { kind: 'syncing', text: n > 0 ? `Connecting · ${n} waiting` : 'Connecting…', progress: null }
+    }
     if (online && trouble) return { kind: 'trouble', text: 'Sync problem, retrying', progress: null, detail: trouble }
     if (!online) return { kind: 'offline', text: n > 0 ? `Offline · ${n} waiting` : 'Offline', progress: null }
     if (n > 0) return { kind: 'syncing', text: `Syncing ${n} ${n === 1 ? 'change' : 'changes'}`, progress }

@@ -95,7 +95,7 @@ export type MetaRecord =
    *  reads the feed again from the start (entries of unknown kinds were skipped). */
   | { key: 'feedKinds'; value: string[] }
   /** Written by the tab that syncs, read by every tab's indicator. */
-  | { key: 'connection'; value: { online: boolean; progress: number | null; trouble?: string | null; history?: number | null } }
+  | { key: 'connection'; value: { online: boolean; progress: number | null; trouble?: string | null; history?: number | null; connecting?: boolean } }
 
 /** `seenSeq`: the agent's read mark (null: none); absent, a stored row keeps the unread it had. */
 export const toConversationRecord = (row: ConversationRow & { unread?: 0 | 1 }, seenSeq?: number | null): ConversationRecord => ({

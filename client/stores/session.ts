@@ -35,6 +35,9 @@ export const useSessionStore = defineStore('session', () => {
   const workspace = shallowRef<Workspace | null>(null)
   const db = shallowRef<InboxDatabase | null>(null)
   const engine = shallowRef<SyncEngine | null>(null)
+  /** This page's engine has started (after the list's first rows): until then the header's sync
+   *  status is the last page's. */
+  const syncStarted = ref(false)
   /** The server ended the session (signed out elsewhere, deactivated, password changed): the sign-in
    *  page says so. */
   const expired = ref(false)
@@ -124,8 +127,11 @@ export const useSessionStore = defineStore('session', () => {
     const sync = new SyncEngine(local, `inbox-sync-${ws.me.id}`, ws.me, { onUnauthorized: ended })
     engine.value = sync
     // The feed's catch-up writes the tables the list reads: the list's first rows go first.
+    syncStarted.value = false
     void afterFirstRows().then(() => {
-      if (engine.value === sync) sync.start()
+      if (engine.value !== sync) return
+      sync.start()
+      syncStarted.value = true
     })
     setUnauthorizedHandler(ended)
     state.value = 'signed-in'
@@ -192,7 +198,7 @@ export const useSessionStore = defineStore('session', () => {
     return queued + dirty
   }
 
-  return { state, workspace, db, engine, me, isAdmin, expired, restore, signIn, enter, signOut, unsentCount }
+  return { state, workspace, db, engine, syncStarted, me, isAdmin, expired, restore, signIn, enter, signOut, unsentCount }
 })
 
 if (import.meta.hot) import.meta.hot.accept(acceptHMRUpdate(useSessionStore, import.meta.hot))

@@ -76,6 +76,9 @@ export class SyncEngine {
   }
 
   private lead(): void {
+    // What the last page left here ("Offline" from its socket closing as it unloaded) is not news:
+    // this leader is connecting, until its socket opens or fails.
+    void this.db.meta.put({ key: 'connection', value: { online: false, progress: null, trouble: null, history: this.history, connecting: true } })
     void this.rereadIfNewKinds().finally(() => {
       if (!this.stopped) this.feed.start()
     })

@@ -51,6 +51,8 @@ describe('opening the app while the network hangs', () => {
     // The server was asked who is signed in and has not answered: the rows did not wait for it.
     expect(asked).toBe(true)
     expect(answered).toBe(false)
+    // Not the last page's "Online" (or the "Offline" of its socket closing): this page is connecting.
+    await sync(alice).getByText('Connecting…').waitFor()
     await alice.getByRole('link', { name: /Gina Hanging/ }).click()
     await alice.getByRole('log', { name: 'Messages' }).getByText('Is anyone there?').waitFor()
     proxy.restore()
