@@ -9,5 +9,7 @@ export function useOnline() {
   const session = useSessionStore()
   const db = session.db!
   const connection = useLiveQuery(() => readMeta(db, 'connection'), [], undefined)
-  return computed(() => connection.data.value?.online ?? true)
+  // Not yet known (nothing read, or the socket still connecting on a start): no "You are offline"
+  // for the moment a start takes; a write that then fails says so itself.
+  return computed(() => (connection.data.value?.connecting ? true : (connection.data.value?.online ?? true)))
 }

@@ -14,6 +14,11 @@ export function markFirstRowsShown(): void {
   shown()
 }
 
+/** The page shows no conversation list (settings): nothing to wait for. */
+export function noListOnThisPage(): void {
+  shown()
+}
+
 /** Resolves once the first rows are painted, or after `ceilingMs` whatever the page shows. */
 export function afterFirstRows(ceilingMs = 1500): Promise<void> {
   return Promise.race([firstRows, new Promise<void>((resolve) => setTimeout(resolve, ceilingMs))])
