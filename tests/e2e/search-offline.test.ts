@@ -2,9 +2,31 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Browser, Page } from 'playwright-core'
 import { launchBrowser, signedInAgent } from '../support/browser.ts'
 import { customerWrites, removeDataDir, startServerProcess, type ServerProcess } from '../support/server-process.ts'
+import { eventually } from '../support/eventually.ts'
 
 // The search runs on the device: with the server process stopped (not a faked navigator.onLine), it
 // still finds a note's word and a customer's address, and a result opens the conversation.
+/** Whether a message with this body is in the device's messages table (the feed's copy, which the
+ *  search indexes). Runs in the page. */
+async function storedMessage(body: string): Promise<boolean> {
+  const name = (await indexedDB.databases()).map((d) => d.name).find((n) => n?.startsWith('inbox-'))
+  if (!name) return false
+  const db = await new Promise<IDBDatabase>((resolve, reject) => {
+    const request = indexedDB.open(name)
+    request.onsuccess = () => resolve(request.result)
+    request.onerror = () => reject(request.error)
+  })
+  try {
+    const all = await new Promise<{ body?: string }[]>((resolve) => {
+      const request = db.transaction('messages').objectStore('messages').getAll()
+      request.onsuccess = () => resolve(request.result as { body?: string }[])
+    })
+    return all.some((m) => m.body === body)
+  } finally {
+    db.close()
+  }
+}
+
 describe('searching conversations with no server', () => {
   let server: ServerProcess
   let browser: Browser
@@ -32,9 +54,12 @@ describe('searching conversations with no server', () => {
     await alice.getByRole('tab', { name: 'Note' }).click()
     await alice.getByRole('textbox', { name: 'Internal note' }).fill(note)
     await alice.getByRole('button', { name: 'Add note' }).click()
-    // Accepted and back through the feed: stored on the device, not only queued.
+    // Accepted and back through the feed: stored on the device, not only queued. "Online" alone is not
+    // that: an accepted note is no longer waiting before its feed entry has arrived.
     await sync(alice).getByText('Online', { exact: true }).waitFor({ timeout: 30_000 })
     await log(alice).getByText(note).waitFor()
+    // Polled with evaluate: an async waitForFunction predicate is a Promise, truthy at once.
+    await eventually(async () => expect(await alice.evaluate(storedMessage, note)).toBe(true), { timeout: 30_000, interval: 200 })
   })
 
   afterAll(async () => {
