@@ -12,7 +12,6 @@ import { forgetListSnapshot } from '../lib/list-snapshot.ts'
 import { forgetShell } from '../lib/shell-snapshot.ts'
 import { LAST_AGENT_KEY } from '../lib/last-agent.ts'
 
-
 /** Whoever opens this browser next does not get this agent's inbox painted from the last view. */
 function forgetLastView(): void {
   localStorage.removeItem(LAST_AGENT_KEY)
