@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import type { PresenceState } from '../../shared/presence.ts'
-import { type Cluster, demoToken, startCluster } from '../support/cluster.ts'
+import { demoToken } from '../support/cluster.ts'
+import { twoProcessesOnOwnRedis, wsOf } from '../support/cluster-on-own-redis.ts'
 import { eventually } from '../support/eventually.ts'
-import { type OwnRedis, startOwnRedis } from '../support/redis-server.ts'
-import { customerWrites, type ServerProcess } from '../support/server-process.ts'
-import { type FeedClient, type RoomClient, SocketPool } from '../support/ws-client.ts'
+import { customerWrites } from '../support/server-process.ts'
+import type { FeedClient, RoomClient } from '../support/ws-client.ts'
 
 // Issue 11, gap 4: processes drop the presence of a process they stop hearing, but a Redis outage
 // silences everyone at once. It must not wipe the presence of live processes' agents: nobody is taken
@@ -15,23 +15,7 @@ import { type FeedClient, type RoomClient, SocketPool } from '../support/ws-clie
 const LONGER_THAN_SILENCE_MS = 5_000
 
 describe('presence across a Redis restart', () => {
-  let redis: OwnRedis
-  let cluster: Cluster
-  let a: ServerProcess
-  let b: ServerProcess
-  const sockets = new SocketPool()
-  const ws = (p: ServerProcess) => ({ wsUrl: p.url.replace(/^http/, 'ws') })
-
-  beforeAll(async () => {
-    redis = await startOwnRedis()
-    cluster = await startCluster(2, { redisUrl: redis.url })
-    ;[a, b] = cluster.processes as [ServerProcess, ServerProcess]
-  }, 120_000)
-  afterAll(async () => {
-    sockets.closeAll()
-    await cluster?.stop()
-    await redis?.stop()
-  })
+  const rig = twoProcessesOnOwnRedis()
 
   const others = (room: RoomClient): string[] =>
     [...room.provider.awareness.getStates()]
@@ -48,12 +32,13 @@ describe('presence across a Redis restart', () => {
   }
 
   it("an outage longer than the silence wipes nobody's presence, and presence is live again after it", async () => {
+    const { a, b, redis, cluster, sockets } = rig
     const [aliceToken, bobToken] = await Promise.all([demoToken(a, 'alice@example.com'), demoToken(b, 'bob@example.com')])
     const aliceId = ((await (await fetch(`${a.url}/api/workspace`, { headers: { authorization: `Bearer ${aliceToken}` } })).json()) as { me: { id: string } }).me.id
     const { conversationId } = await customerWrites({ url: a.url, apiToken: cluster.apiToken }, { name: 'Bea Blip', email: `bea.${randomUUID()}@example.net` }, 'Blip')
-    const observer = await sockets.room(ws(b), conversationId, { token: bobToken })
-    const list = await sockets.feed(ws(b), { token: bobToken })
-    const alice = await sockets.room(ws(a), conversationId, { token: aliceToken })
+    const observer = await sockets.room(wsOf(b), conversationId, { token: bobToken })
+    const list = await sockets.feed(wsOf(b), { token: bobToken })
+    const alice = await sockets.room(wsOf(a), conversationId, { token: aliceToken })
     const state = (activity: PresenceState['activity']): PresenceState => ({ activity, user: { id: aliceId, name: 'Alice', color: '#000' } })
     alice.provider.awareness.setLocalState(state('viewing'))
     await eventually(() => {

@@ -1,11 +1,10 @@
 import { randomUUID } from 'node:crypto'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { describe, expect, it } from 'vitest'
 import { noteText } from '../../shared/conversation-doc.ts'
-import { type Cluster, demoToken, startCluster } from '../support/cluster.ts'
+import { demoToken } from '../support/cluster.ts'
+import { twoProcessesOnOwnRedis, wsOf } from '../support/cluster-on-own-redis.ts'
 import { eventually } from '../support/eventually.ts'
-import { type OwnRedis, startOwnRedis } from '../support/redis-server.ts'
-import { customerWrites, type ServerProcess } from '../support/server-process.ts'
-import { SocketPool } from '../support/ws-client.ts'
+import { customerWrites } from '../support/server-process.ts'
 
 // Redis is fan-out only (issue 11, DESIGN §6): when it restarts mid-burst, relayed updates are lost,
 // and the processes must notice and catch up from PostgreSQL. Two agents edit one note from two
@@ -14,29 +13,14 @@ import { SocketPool } from '../support/ws-client.ts'
 const EDITS_PER_PHASE = 150
 
 describe('Redis restarted mid-burst', () => {
-  let redis: OwnRedis
-  let cluster: Cluster
-  let a: ServerProcess
-  let b: ServerProcess
-  const sockets = new SocketPool()
-  const ws = (p: ServerProcess) => ({ wsUrl: p.url.replace(/^http/, 'ws') })
-
-  beforeAll(async () => {
-    redis = await startOwnRedis()
-    cluster = await startCluster(2, { redisUrl: redis.url })
-    ;[a, b] = cluster.processes as [ServerProcess, ServerProcess]
-  }, 120_000)
-  afterAll(async () => {
-    sockets.closeAll()
-    await cluster?.stop()
-    await redis?.stop()
-  })
+  const rig = twoProcessesOnOwnRedis()
 
   it('every device converges, with every edit', async () => {
+    const { a, b, redis, cluster, sockets } = rig
     const [aliceToken, bobToken] = await Promise.all([demoToken(a, 'alice@example.com'), demoToken(b, 'bob@example.com')])
     const { conversationId } = await customerWrites({ url: a.url, apiToken: cluster.apiToken }, { name: 'Rae Restart', email: `rae.${randomUUID()}@example.net` }, 'Redis test')
-    const onA = await sockets.room(ws(a), conversationId, { token: aliceToken })
-    const onB = await sockets.room(ws(b), conversationId, { token: bobToken })
+    const onA = await sockets.room(wsOf(a), conversationId, { token: aliceToken })
+    const onB = await sockets.room(wsOf(b), conversationId, { token: bobToken })
     const edit = async (phase: string) => {
       for (let i = 0; i < EDITS_PER_PHASE; i++) {
         noteText(onA.doc).insert(0, `a${phase}${i};`)
@@ -57,7 +41,7 @@ describe('Redis restarted mid-burst', () => {
     for (const piece of [...expected('before'), ...expected('during'), ...expected('after')]) expect(text).toContain(piece)
     // A device that joins now reads the same from either process's replica.
     for (const [p, token] of [[a, aliceToken], [b, bobToken]] as const) {
-      const late = await sockets.room(ws(p), conversationId, { token })
+      const late = await sockets.room(wsOf(p), conversationId, { token })
       expect(noteText(late.doc).toString()).toBe(text)
     }
   })
